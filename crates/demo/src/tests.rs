@@ -1,0 +1,78 @@
+//! Tests of the generator on small square "municipalities".
+
+use geo::{MultiPolygon, polygon};
+use sango_domain::{FiscalYear, LgCode};
+
+use super::*;
+
+fn square(code: &str, x: f64, population: i64) -> DemoMunicipality {
+    DemoMunicipality {
+        code: LgCode::parse(code).unwrap(),
+        name: format!("町{code}"),
+        population,
+        shape: MultiPolygon(vec![polygon![(x: x, y: 35.0), (x: x + 0.1, y: 35.0), (x: x + 0.1, y: 35.1), (x: x, y: 35.1), (x: x, y: 35.0)]]),
+    }
+}
+
+fn towns() -> Vec<DemoMunicipality> {
+    vec![square("31201", 134.0, 190_000), square("31202", 134.2, 150_000), square("31302", 134.4, 11_000), square("31325", 134.6, 3_000)]
+}
+
+fn cfg(seed: u64) -> DemoConfig {
+    DemoConfig { seed, facilities: Some(20), fiscal_years: vec![FiscalYear::new(2025).unwrap()] }
+}
+
+#[test]
+fn same_seed_same_data_other_seed_other_data() {
+    let a = generate(&towns(), &cfg(7));
+    let b = generate(&towns(), &cfg(7));
+    let c = generate(&towns(), &cfg(8));
+    assert_eq!(format!("{:?}", a.facilities), format!("{:?}", b.facilities));
+    assert_ne!(format!("{:?}", a.facilities), format!("{:?}", c.facilities));
+}
+
+#[test]
+fn facilities_lie_inside_their_municipality_and_small_towns_get_none() {
+    let ms = towns();
+    let data = generate(&ms, &cfg(1));
+    assert_eq!(data.facilities.len(), 20);
+    for (code, f) in &data.facilities {
+        let m = ms.iter().find(|m| m.code == *code).unwrap();
+        assert!(geo::Intersects::intersects(&m.shape, &geo::Point::new(f.location.lon, f.location.lat)), "{} outside {code}", f.name);
+        assert!(f.synthetic && f.name.starts_with("（架空）"));
+        f.validate().unwrap();
+    }
+    assert!(!data.facilities.iter().any(|(c, _)| c.to_string() == "313254"), "a 3,000-person town got a facility");
+}
+
+#[test]
+fn every_programme_is_valid_and_every_municipality_has_contracts() {
+    let ms = towns();
+    let data = generate(&ms, &cfg(3));
+    assert_eq!(data.programs.len(), ms.len());
+    for (_, _, rules) in &data.programs {
+        rules.validate().unwrap();
+    }
+    for m in &ms {
+        let mine: Vec<_> = data.contracts.iter().filter(|c| c.terms.municipality == m.code).collect();
+        assert!(!mine.is_empty(), "{} has no contract", m.code);
+        for c in mine {
+            c.terms.validate().unwrap();
+            let (_, f) = &data.facilities[c.facility_index];
+            assert!(f.services.iter().any(|s| s.service_type == c.terms.service_type));
+        }
+    }
+    // The town without facilities contracts across the border.
+    assert!(data.contracts.iter().any(|c| c.terms.municipality.to_string() == "313254"));
+}
+
+#[test]
+fn apportion_sums_exactly() {
+    assert_eq!(apportion(10, &[1, 1, 1]), vec![4, 3, 3]);
+    let tottori: i64 = ["31201", "31202", "31203", "31204", "31302", "31325", "31328", "31329", "31364", "31370", "31371", "31372", "31384", "31386", "31389", "31390", "31401", "31402", "31403"]
+        .iter()
+        .map(|c| tottori_population(LgCode::parse(c).unwrap()).unwrap())
+        .sum();
+    assert_eq!(tottori, 534_003);
+    assert_eq!(births_for(534_003), 3_524);
+}

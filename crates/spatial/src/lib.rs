@@ -1,0 +1,6 @@
+//! In-memory spatial indexes: which municipality a point lies in (boundary polygons in an R-tree).
+//! All coordinates are WGS84 degrees; geometry uses (x, y) = (lon, lat).
+
+pub mod boundary_index;
+
+pub use boundary_index::BoundaryIndex;

@@ -1,0 +1,17 @@
+//! Persistence for the hub on SQLite (embedded default) or PostgreSQL, through sea-orm.
+//! Functions take any `ConnectionTrait` so that callers can run them inside one transaction.
+
+pub mod connect;
+pub mod contracts;
+pub mod entity;
+pub mod error;
+pub mod facilities;
+pub mod municipalities;
+pub mod programs;
+pub mod records;
+pub mod tokens;
+
+pub use connect::{Backend, connect};
+pub use error::{StoreError, StoreResult};
+pub use records::*;
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};

@@ -1,0 +1,16 @@
+//! The hub's database schema as sea-orm migrations; the same steps run on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_registry;
+mod m0002_tokens;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_registry::Migration), Box::new(m0002_tokens::Migration)]
+    }
+}
