@@ -2,5 +2,6 @@
 //! All coordinates are WGS84 degrees; geometry uses (x, y) = (lon, lat).
 
 pub mod boundary_index;
+pub mod geometry_json;
 
-pub use boundary_index::BoundaryIndex;
+pub use boundary_index::{BoundaryIndex, centroid};

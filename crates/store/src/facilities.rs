@@ -195,3 +195,13 @@ pub async fn closures(c: &impl ConnectionTrait, facility_ids: &[i64]) -> StoreRe
     }
     Ok(out)
 }
+
+/// Holds a row lock on the facility until the transaction ends (PostgreSQL; SQLite serialises
+/// writers already), so that checks made against its contracts stay true until commit.
+pub async fn lock(c: &impl ConnectionTrait, id: i64) -> StoreResult<()> {
+    if crate::connect::backend(c) == crate::connect::Backend::Postgres {
+        let stmt = sea_orm::Statement::from_sql_and_values(sea_orm::DbBackend::Postgres, "SELECT id FROM facility WHERE id = $1 FOR UPDATE", [id.into()]);
+        c.query_one_raw(stmt).await?;
+    }
+    Ok(())
+}

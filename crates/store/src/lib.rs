@@ -14,4 +14,4 @@ pub mod tokens;
 pub use connect::{Backend, connect};
 pub use error::{StoreError, StoreResult};
 pub use records::*;
-pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};

@@ -1,0 +1,35 @@
+//! The GraphQL API: schema, resolvers, loaders and the mapping of service errors to stable codes.
+//! Resolvers are thin: they read the caller, call one service function and map the result.
+
+pub mod enums;
+pub mod error;
+pub mod inputs;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod scalars;
+pub mod types;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
+use sango_service::Hub;
+
+pub use mutation::Mutation;
+pub use query::Query;
+
+/// The hub's schema type.
+pub type HubSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema around a hub. Per-request data: a `sango_service::Caller`.
+pub fn build_schema(hub: Hub) -> HubSchema {
+    builder().data(DataLoader::new(loaders::MunicipalityLoader(hub.clone()), tokio::spawn)).data(hub).finish()
+}
+
+fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query, Mutation, EmptySubscription).limit_depth(16).limit_complexity(5_000)
+}
+
+/// The schema as committed in `schema/schema.graphql`: sorted fields and enum items.
+pub fn sdl() -> String {
+    builder().finish().sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items().sorted_arguments())
+}

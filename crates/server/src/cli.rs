@@ -1,0 +1,103 @@
+//! The command line: what operators and scripts can rely on.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "sango-hub", version, about = "産後ケア広域調整ハブ — the prefecture-wide hub for postpartum care")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the database is: an explicit URL, or the SQLite file in a data directory.
+#[derive(Args, Debug, Clone)]
+pub struct Database {
+    /// `postgres://user@host/db` or `sqlite://path?mode=rwc`; overrides --data-dir.
+    #[arg(long, env = "SANGO_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Directory of the embedded SQLite database.
+    #[arg(long, env = "SANGO_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+impl Database {
+    /// The URL to connect to; creates the data directory for SQLite.
+    pub fn url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", self.data_dir.display()))?;
+        Ok(format!("sqlite://{}?mode=rwc", self.data_dir.join("sango-hub.db").display()))
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the embedded database, load the demo prefecture once, print a token per role and serve.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[arg(long, env = "SANGO_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Prefecture to seed (two-digit code).
+        #[arg(long, default_value = "31")]
+        prefecture: String,
+        /// Facilities to generate; default: a realistic count for the prefecture.
+        #[arg(long)]
+        facilities: Option<usize>,
+        /// Seed of the generator: the same seed gives the same demo.
+        #[arg(long, default_value_t = 20250401)]
+        seed: u64,
+    },
+    /// Serve the hub.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Apply database migrations and register Japan's municipalities if the registry is empty.
+    Migrate {
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Import a file, whole or not at all: facilities, contracts or programs (CSV in UTF-8 or CP932, or XLSX),
+    /// or boundaries (GeoJSON: the hub's own or national land data N03).
+    Import {
+        /// facilities | contracts | programs | boundaries
+        kind: String,
+        file: PathBuf,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Bearer tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Print the GraphQL schema (SDL, sorted).
+    Schema,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Mint a token and print it alone on standard output.
+    Create {
+        /// prefecture-coordinator | municipal-staff | facility-staff | finance | admin
+        #[arg(long)]
+        role: String,
+        /// A prefecture code (31), a municipal code (312011), a facility id, or - for admin.
+        #[arg(long, default_value = "-")]
+        scope: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+        /// Days until the token expires.
+        #[arg(long, default_value_t = 90)]
+        expires_in_days: i64,
+        #[command(flatten)]
+        db: Database,
+    },
+}

@@ -1,0 +1,110 @@
+//! What each command does. Errors come back as readable messages; `main` prints them and exits non-zero.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::{Context, anyhow, bail};
+use sango_domain::{FiscalYear, PrefectureCode, Principal};
+use sango_service::{Caller, Hub};
+
+use crate::cli::Database;
+
+/// The fiscal years the demo writes programmes for.
+const DEMO_FISCAL_YEARS: [i32; 2] = [2025, 2026];
+
+async fn open(db: &Database) -> anyhow::Result<Hub> {
+    Hub::open(&db.url()?).await.map_err(|e| anyhow!("{e}"))
+}
+
+/// `sango-hub serve`.
+pub async fn serve(hub: Hub, listen: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!(%listen, "serving");
+    axum::serve(listener, crate::app::router(hub)).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
+}
+
+/// `sango-hub serve --database-url …`.
+pub async fn serve_database(db: &Database, listen: SocketAddr) -> anyhow::Result<()> {
+    serve(open(db).await?, listen).await
+}
+
+/// `sango-hub migrate`.
+pub async fn migrate(db: &Database) -> anyhow::Result<()> {
+    let hub = open(db).await?;
+    let n = hub.municipalities(&Caller::Principal(Principal::Admin), None).await.map_err(|e| anyhow!("{e}"))?.len();
+    println!("database is up to date; {n} municipalities registered (boundaries: 出典：気象庁)");
+    Ok(())
+}
+
+/// `sango-hub demo`: seed once, mint a token per role, print where to click, serve.
+pub async fn demo(data_dir: &Path, listen: SocketAddr, prefecture: &str, facilities: Option<usize>, seed: u64) -> anyhow::Result<()> {
+    let db = Database { database_url: None, data_dir: data_dir.to_path_buf() };
+    let hub = open(&db).await?;
+    let prefecture = PrefectureCode::parse(prefecture).map_err(|e| anyhow!("--prefecture: {}", e.message))?;
+    let years: Vec<FiscalYear> = DEMO_FISCAL_YEARS.iter().map(|y| FiscalYear::new(*y).expect("valid")).collect();
+    let s = hub.seed_demo(prefecture, seed, facilities, &years).await.map_err(|e| anyhow!("{e}"))?;
+    let (name, _) = sango_domain::prefectures::prefecture_name(prefecture);
+    if s.seeded {
+        println!("Seeded the demo prefecture {name}: {} municipalities, {} synthetic facilities, {} programmes, {} contracts.", s.municipalities, s.facilities, s.programs, s.contracts);
+    } else {
+        println!("Reusing the demo prefecture {name} in {}: {} facilities.", data_dir.display(), s.facilities);
+    }
+    let admin = Caller::Principal(Principal::Admin);
+    let ms = hub.municipalities(&admin, Some(prefecture)).await.map_err(|e| anyhow!("{e}"))?;
+    let first_facility = hub.facilities(&sango_service::FacilityFilter { prefecture: Some(prefecture), ..Default::default() }, None, 1).await.map_err(|e| anyhow!("{e}"))?;
+    let mut principals = vec![Principal::Admin, Principal::PrefectureCoordinator(prefecture), Principal::PrefectureFinance(prefecture)];
+    principals.extend(ms.iter().take(2).map(|m| Principal::MunicipalStaff(m.code)));
+    principals.extend(first_facility.first().map(|f| Principal::FacilityStaff(f.id)));
+    println!("\nTokens for this demo (valid 30 days):");
+    let mut coordinator_token = String::new();
+    for p in principals {
+        let token = hub.create_token(p, "demo", Some(chrono::Duration::days(30))).await.map_err(|e| anyhow!("{e}"))?;
+        println!("  {:<36} {token}", p.to_string());
+        if matches!(p, Principal::PrefectureCoordinator(_)) {
+            coordinator_token = token;
+        }
+    }
+    println!("\nOpen GraphiQL (signed in as the prefecture coordinator):\n  http://{listen}/graphiql?token={coordinator_token}");
+    println!("Or without a token (public facility data only):\n  http://{listen}/graphiql");
+    println!("GraphQL endpoint: http://{listen}/graphql   Stop with Ctrl-C.");
+    println!("Municipal boundaries: 出典：気象庁. Demo facilities are synthetic and marked （架空）.");
+    serve(hub, listen).await
+}
+
+/// `sango-hub import KIND FILE`, as an admin: all or nothing, with every problem listed.
+pub async fn import(db: &Database, kind: &str, file: &Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let hub = open(db).await?;
+    let admin = Caller::Principal(Principal::Admin);
+    if kind == "boundaries" {
+        let text = String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 GeoJSON", file.display()))?;
+        let r = hub.import_boundaries(&admin, &text).await.map_err(|e| anyhow!("{e}"))?;
+        println!("imported boundaries of {} municipalities; {} facilities changed municipality", r.municipalities, r.facilities_moved);
+        return Ok(());
+    }
+    let Ok(k) = sango_import::ImportKind::parse(kind) else {
+        bail!("unknown import kind '{kind}': use facilities, contracts, programs or boundaries");
+    };
+    let s = hub.import(&admin, k, &bytes).await.map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    println!("imported {}: {} created, {} updated", file.display(), s.created, s.updated);
+    Ok(())
+}
+
+/// `sango-hub token create`: prints the token alone on standard output.
+pub async fn token_create(db: &Database, role: &str, scope: &str, label: &str, days: i64) -> anyhow::Result<()> {
+    let principal = Principal::from_role_and_scope(role, scope).map_err(|e| anyhow!("--{}: {}", e.field, e.message))?;
+    if !(1..=3650).contains(&days) {
+        bail!("--expires-in-days must be 1 to 3650");
+    }
+    let hub = open(db).await?;
+    let token = hub.create_token(principal, label, Some(chrono::Duration::days(days))).await.map_err(|e| anyhow!("{e}"))?;
+    println!("{token}");
+    Ok(())
+}
+

@@ -1,0 +1,86 @@
+//! Seeding a demo prefecture: real municipalities and boundaries, synthetic facilities,
+//! programmes and contracts from the deterministic generator.
+
+use sango_demo::{DemoConfig, DemoMunicipality, births_for, generate, tottori_population};
+use sango_domain::{FiscalYear, PrefectureCode};
+use sango_spatial::geometry_json::from_geojson;
+use sango_store::TransactionTrait;
+use sango_store::facilities::FacilityFilter;
+
+use crate::auth::Caller;
+use crate::error::{ServiceError, ServiceResult};
+use crate::hub::Hub;
+
+/// Population assumed per municipality outside Tottori, where the registry has none (weights only).
+const UNKNOWN_POPULATION: i64 = 30_000;
+
+/// What seeding did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub prefecture: PrefectureCode,
+    pub municipalities: usize,
+    pub facilities: usize,
+    pub programs: usize,
+    pub contracts: usize,
+    /// False when the prefecture already had facilities and nothing was written.
+    pub seeded: bool,
+}
+
+impl Hub {
+    /// Seeds `prefecture` once: if it already has facilities, reports them and writes nothing.
+    /// Tottori's municipalities get real-shaped populations summing to 534,003.
+    pub async fn seed_demo(&self, prefecture: PrefectureCode, seed: u64, facilities: Option<usize>, fiscal_years: &[FiscalYear]) -> ServiceResult<DemoSummary> {
+        let filter = FacilityFilter { prefecture: Some(prefecture), ..Default::default() };
+        let existing = sango_store::facilities::list(&self.db, &filter, None, u64::MAX >> 1).await?;
+        let municipalities = sango_store::municipalities::list_with_boundaries(&self.db).await?;
+        let municipalities: Vec<_> = municipalities.into_iter().filter(|m| m.municipality.prefecture == prefecture).collect();
+        if municipalities.is_empty() {
+            return Err(ServiceError::bad_input("prefecture", format!("no municipalities are registered in prefecture {prefecture}")));
+        }
+        if !existing.is_empty() {
+            return Ok(DemoSummary { prefecture, municipalities: municipalities.len(), facilities: existing.len(), programs: 0, contracts: 0, seeded: false });
+        }
+        let mut demo_ms = Vec::with_capacity(municipalities.len());
+        for m in &municipalities {
+            let shape = from_geojson(&m.boundary_geojson).map_err(ServiceError::internal)?;
+            let population = tottori_population(m.municipality.code).unwrap_or(UNKNOWN_POPULATION);
+            demo_ms.push(DemoMunicipality { code: m.municipality.code, name: m.municipality.name.clone(), population, shape });
+        }
+        let data = generate(&demo_ms, &DemoConfig { seed, facilities, fiscal_years: fiscal_years.to_vec() });
+
+        let admin = Caller::Principal(sango_domain::Principal::Admin);
+        let actor = "demo";
+        let now = self.now();
+        let txn = self.db.begin().await?;
+        for (m, dm) in municipalities.iter().zip(&demo_ms) {
+            if let Some(population) = tottori_population(dm.code) {
+                let mut row = m.clone();
+                row.municipality.population = population;
+                row.municipality.births = births_for(population);
+                sango_store::municipalities::upsert_municipality(&txn, &row).await?;
+            }
+        }
+        let mut ids = Vec::with_capacity(data.facilities.len());
+        for (intended, draft) in &data.facilities {
+            let at = self.municipality_at(draft.location).unwrap_or(*intended);
+            ids.push(sango_store::facilities::insert(&txn, draft, at, actor, now).await?);
+        }
+        for (m, fy, rules) in &data.programs {
+            sango_store::programs::append(&txn, *m, *fy, rules, actor, now).await?;
+        }
+        for c in &data.contracts {
+            let mut terms = c.terms.clone();
+            terms.facility_id = ids[c.facility_index];
+            self.create_contract_in(&txn, &admin, &terms).await?;
+        }
+        txn.commit().await?;
+        Ok(DemoSummary {
+            prefecture,
+            municipalities: municipalities.len(),
+            facilities: ids.len(),
+            programs: data.programs.len(),
+            contracts: data.contracts.len(),
+            seeded: true,
+        })
+    }
+}

@@ -1,0 +1,75 @@
+//! The hub: the database connection, the in-memory indexes kept in step with it, caches and the clock.
+
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use sango_domain::{Coordinates, LgCode};
+use sango_spatial::BoundaryIndex;
+use sango_spatial::geometry_json::from_geojson;
+use sango_store::{DatabaseConnection, StoreError};
+
+use crate::auth::TokenCache;
+use crate::error::{ServiceError, ServiceResult};
+
+/// Where the current time comes from; tests pass a fixed clock.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Everything a use case needs. Cheap to clone.
+#[derive(Clone)]
+pub struct Hub {
+    pub(crate) db: DatabaseConnection,
+    boundaries: Arc<RwLock<Arc<BoundaryIndex>>>,
+    pub(crate) tokens: TokenCache,
+    clock: Clock,
+}
+
+impl Hub {
+    /// Connects, migrates, makes sure every municipality of Japan is registered, and builds the indexes.
+    pub async fn open(database_url: &str) -> ServiceResult<Self> {
+        Self::open_with_clock(database_url, Arc::new(Utc::now)).await
+    }
+
+    /// As [`Hub::open`], with a clock of the caller's choosing.
+    pub async fn open_with_clock(database_url: &str, clock: Clock) -> ServiceResult<Self> {
+        let db = sango_store::connect(database_url).await.map_err(|e| match e {
+            StoreError::Db(db) => ServiceError::bad_input("databaseUrl", format!("cannot open the database at {database_url}: {db}")),
+            other => ServiceError::internal(other),
+        })?;
+        let hub = Self { db, boundaries: Arc::new(RwLock::new(Arc::new(BoundaryIndex::new([])))), tokens: TokenCache::new(), clock };
+        crate::boundaries::ensure_japan(&hub).await?;
+        hub.reload_boundaries().await?;
+        Ok(hub)
+    }
+
+    /// The database, for the few callers (tests, benchmarks) that query it directly.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Now, from the hub's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// The municipality a point lies in, by point-in-polygon over the registered boundaries.
+    pub fn municipality_at(&self, at: Coordinates) -> Option<LgCode> {
+        self.boundary_index().municipality_at(at)
+    }
+
+    pub(crate) fn boundary_index(&self) -> Arc<BoundaryIndex> {
+        self.boundaries.read().expect("boundary index lock poisoned").clone()
+    }
+
+    /// Rebuilds the boundary index from the database (after boundaries change).
+    pub(crate) async fn reload_boundaries(&self) -> ServiceResult<()> {
+        let rows = sango_store::municipalities::list_with_boundaries(&self.db).await?;
+        let mut shapes = Vec::with_capacity(rows.len());
+        for r in rows {
+            let shape = from_geojson(&r.boundary_geojson).map_err(|e| ServiceError::internal(format!("boundary of {}: {e}", r.municipality.code)))?;
+            shapes.push((r.municipality.code, shape));
+        }
+        let index = BoundaryIndex::new(shapes);
+        *self.boundaries.write().expect("boundary index lock poisoned") = Arc::new(index);
+        Ok(())
+    }
+}

@@ -1,0 +1,22 @@
+//! The hub's use cases: authorisation, transactions, the in-memory indexes kept in step with the
+//! database, and caches. Transports (GraphQL, CLI) call these and nothing below them.
+
+pub mod auth;
+pub mod boundaries;
+pub mod contracts;
+pub mod demo;
+pub mod error;
+pub mod facilities;
+pub mod hub;
+pub mod import;
+pub mod municipalities;
+pub mod programs;
+
+pub use auth::Caller;
+pub use boundaries::BoundaryImport;
+pub use demo::DemoSummary;
+pub use error::{ErrorCode, Problem, ServiceError, ServiceResult};
+pub use hub::Hub;
+pub use import::ImportSummary;
+pub use sango_store::facilities::FacilityFilter;
+pub use sango_store::{ContractVersion, Facility, Municipality, ProgramVersion};
