@@ -51,3 +51,22 @@ impl<T> GqlResult<T> for Result<T, sango_domain::DomainError> {
         self.map_err(|e| to_gql(e.into()))
     }
 }
+
+/// Gives every error of a response a code: errors raised before any resolver ran (syntax,
+/// validation) become `GRAPHQL_VALIDATION_FAILED`; argument values that failed to parse
+/// (a municipal code with a wrong check digit) become `BAD_USER_INPUT`, with the argument as
+/// `field` where the message names it.
+pub fn with_codes(mut resp: async_graphql::Response) -> async_graphql::Response {
+    for e in &mut resp.errors {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_some() {
+            continue;
+        }
+        let code = if e.path.is_empty() && !e.message.starts_with("Failed to parse") { "GRAPHQL_VALIDATION_FAILED" } else { "BAD_USER_INPUT" };
+        ext.set("code", code);
+        if let Some(arg) = e.message.split("argument \"").nth(1).and_then(|rest| rest.split('"').next()) {
+            ext.set("field", arg);
+        }
+    }
+    resp
+}

@@ -39,7 +39,7 @@ pub fn router(hub: Hub) -> Router {
 async fn graphql(State(app): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
     let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{0}"));
     match app.hub.authenticate(authorization).await {
-        Ok(caller) => app.schema.execute(req.into_inner().data(caller)).await.into(),
+        Ok(caller) => sango_graphql::error::with_codes(app.schema.execute(req.into_inner().data(caller)).await).into(),
         Err(e) => {
             let err: ServerError = sango_graphql::error::to_gql(e).into_server_error(Default::default());
             async_graphql::Response::from_errors(vec![err]).into()

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the database-backed tests (store, service) against a real, throw-away PostgreSQL cluster.
+# Installs PostgreSQL from Debian when it is missing. Never skips: a missing server is an error.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v pg_virtualenv >/dev/null || ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; then
+  echo "Installing PostgreSQL from Debian…"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq postgresql postgresql-contrib >/dev/null
+fi
+
+# pg_virtualenv creates a temporary cluster, exports PGHOST/PGPORT/PGUSER/PGPASSWORD, runs the
+# command and drops the cluster afterwards.
+pg_virtualenv bash -c '
+  set -euo pipefail
+  export SANGO_TEST_POSTGRES_URL="postgres://${PGUSER}:${PGPASSWORD}@${PGHOST:-localhost}:${PGPORT:-5432}/${PGDATABASE:-postgres}"
+  echo "Testing against PostgreSQL $(psql -tAc "show server_version")"
+  cargo test -p sango-store -p sango-service
+'

@@ -1,0 +1,1 @@
+//! End-to-end tests: start the real `sango-hub` binary and talk to it as users and scripts do.
