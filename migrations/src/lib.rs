@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_registry;
 mod m0002_tokens;
+mod m0003_demand;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -11,6 +12,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_registry::Migration), Box::new(m0002_tokens::Migration)]
+        vec![Box::new(m0001_registry::Migration), Box::new(m0002_tokens::Migration), Box::new(m0003_demand::Migration)]
     }
 }

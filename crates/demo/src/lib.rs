@@ -2,14 +2,16 @@
 //! deterministic from a seed. Pure: the caller supplies boundaries and stores the result.
 
 mod contracts;
+mod demand;
 mod facilities;
 mod people;
 mod programs;
 
+use chrono::NaiveDate;
 use geo::MultiPolygon;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use sango_domain::{ContractTerms, FacilityDraft, FiscalYear, LgCode, ProgramRules};
+use sango_domain::{ContractTerms, FacilityDraft, FiscalYear, LgCode, ProgramRules, ServiceType};
 
 pub use people::{apportion, births_for, tottori_population};
 
@@ -46,6 +48,8 @@ pub struct DemoData {
     pub programs: Vec<(LgCode, FiscalYear, ProgramRules)>,
     /// `terms.facility_id` is a placeholder (0): map `facility_index` to the stored id.
     pub contracts: Vec<DemoContract>,
+    /// Expected uses by municipality, first of month and type, for every fiscal year.
+    pub demand: Vec<(LgCode, NaiveDate, ServiceType, u32)>,
 }
 
 /// Generates facilities, programmes and contracts for `municipalities`.
@@ -59,7 +63,8 @@ pub fn generate(municipalities: &[DemoMunicipality], cfg: &DemoConfig) -> DemoDa
         .flat_map(|fy| municipalities.iter().enumerate().map(move |(i, m)| (m.code, *fy, programs::for_municipality(i, m))))
         .collect();
     let contracts = contracts::for_prefecture(municipalities, &facilities, &cfg.fiscal_years, &mut rng);
-    DemoData { facilities, programs, contracts }
+    let demand = cfg.fiscal_years.iter().flat_map(|fy| municipalities.iter().map(move |m| (fy, m))).flat_map(|(fy, m)| demand::for_year(m.code, m.population, *fy, &mut rng)).collect();
+    DemoData { facilities, programs, contracts, demand }
 }
 
 #[cfg(test)]

@@ -76,3 +76,16 @@ fn apportion_sums_exactly() {
     assert_eq!(tottori, 534_003);
     assert_eq!(births_for(534_003), 3_524);
 }
+
+#[test]
+fn a_year_of_demand_follows_births_and_uptake() {
+    let ms = towns();
+    let data = generate(&ms, &cfg(5));
+    let city = LgCode::parse("31201").unwrap();
+    let rows: Vec<_> = data.demand.iter().filter(|(m, ..)| *m == city).collect();
+    assert_eq!(rows.len(), 12 * 3, "12 months × 3 types");
+    // 190,000 people → 1,254 births → 309 users; short stay 45% × 3.0 days = 417 days.
+    let stay: u32 = rows.iter().filter(|r| r.2 == sango_domain::ServiceType::ShortStay).map(|r| r.3).sum();
+    assert_eq!(stay, 417);
+    assert!(rows.iter().all(|r| chrono::Datelike::day(&r.1) == 1));
+}

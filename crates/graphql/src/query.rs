@@ -10,7 +10,7 @@ use crate::error::{GqlResult, bad_input};
 use crate::scalars::LgCode;
 use crate::types::contract::Contract;
 use crate::types::facility::Facility;
-use crate::types::municipality::Municipality;
+use crate::types::municipality::{MonthlyDemand, Municipality};
 use crate::types::program::Program;
 
 pub struct Query;
@@ -117,6 +117,12 @@ impl Query {
     async fn contract_history(&self, ctx: &Context<'_>, contract_no: ID) -> async_graphql::Result<Vec<Contract>> {
         let no = crate::query::id(&contract_no, "contractNo")?;
         Ok(hub(ctx).contract_history(caller(ctx), no).await.gql()?.into_iter().map(Contract).collect())
+    }
+
+    /// Expected uses per month and type for a municipality's residents over a fiscal year.
+    async fn demand(&self, ctx: &Context<'_>, municipality: LgCode, fiscal_year: i32) -> async_graphql::Result<Vec<MonthlyDemand>> {
+        let fy = crate::query::fiscal_year(fiscal_year)?;
+        Ok(hub(ctx).demand(caller(ctx), municipality.0, fy).await.gql()?.into_iter().map(Into::into).collect())
     }
 
     /// Who the request is authenticated as: `role:scope`, or null when anonymous.

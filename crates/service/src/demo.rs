@@ -5,6 +5,7 @@ use sango_demo::{DemoConfig, DemoMunicipality, births_for, generate, tottori_pop
 use sango_domain::{FiscalYear, PrefectureCode};
 use sango_spatial::geometry_json::from_geojson;
 use sango_store::TransactionTrait;
+use sango_store::demand::MonthlyDemand;
 use sango_store::facilities::FacilityFilter;
 
 use crate::auth::Caller;
@@ -72,6 +73,14 @@ impl Hub {
             let mut terms = c.terms.clone();
             terms.facility_id = ids[c.facility_index];
             self.create_contract_in(&txn, &admin, &terms).await?;
+        }
+        let demand: Vec<MonthlyDemand> = data
+            .demand
+            .iter()
+            .map(|(m, month, t, uses)| MonthlyDemand { municipality: *m, month: *month, service_type: *t, uses: *uses, synthetic: true })
+            .collect();
+        for chunk in demand.chunks(500) {
+            sango_store::demand::upsert(&txn, chunk).await?;
         }
         txn.commit().await?;
         Ok(DemoSummary {

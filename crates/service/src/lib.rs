@@ -19,4 +19,5 @@ pub use error::{ErrorCode, Problem, ServiceError, ServiceResult};
 pub use hub::Hub;
 pub use import::ImportSummary;
 pub use sango_store::facilities::FacilityFilter;
+pub use sango_store::demand::MonthlyDemand;
 pub use sango_store::{ContractVersion, Facility, Municipality, ProgramVersion};

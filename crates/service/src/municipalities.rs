@@ -39,3 +39,12 @@ impl Hub {
         Ok(sango_store::municipalities::get_many(&self.db, codes).await?)
     }
 }
+
+impl Hub {
+    /// Expected uses per month and type for a municipality's residents over a fiscal year
+    /// (aggregates, no personal data). Any signed-in principal.
+    pub async fn demand(&self, caller: &Caller, m: LgCode, fy: sango_domain::FiscalYear) -> ServiceResult<Vec<sango_store::demand::MonthlyDemand>> {
+        caller.require()?;
+        Ok(sango_store::demand::for_year(&self.db, m, fy).await?)
+    }
+}

@@ -137,3 +137,18 @@ async fn the_tests_run_on_the_backend_asked_for_and_the_schema_enforces_non_nega
     let sql = format!("UPDATE facility_service SET daily_capacity = -1 WHERE facility_id = {}", f.id);
     assert!(db.execute_unprepared(&sql).await.is_err(), "the CHECK constraint let a negative capacity in");
 }
+
+#[tokio::test]
+async fn the_demo_has_a_full_fiscal_year_of_demand() {
+    let hub = demo_hub().await;
+    let fy = sango_domain::FiscalYear::new(2025).unwrap();
+    let rows = hub.demand(&staff("312011"), code("312011"), fy).await.unwrap();
+    assert_eq!(rows.len(), 36);
+    assert_eq!(rows.first().unwrap().month, fy.first_day());
+    assert_eq!(rows.last().unwrap().month, chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+    assert!(rows.iter().all(|r| r.synthetic));
+    let total: u32 = rows.iter().map(|r| r.uses).sum();
+    // 181,410 residents → 1,197 births → 295 users → about 750 uses a year.
+    assert!((600..900).contains(&total), "{total}");
+    assert_eq!(hub.demand(&Caller::Anonymous, code("312011"), fy).await.unwrap_err().code, ErrorCode::Unauthenticated);
+}

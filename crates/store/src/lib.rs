@@ -3,6 +3,7 @@
 
 pub mod connect;
 pub mod contracts;
+pub mod demand;
 pub mod entity;
 pub mod error;
 pub mod facilities;

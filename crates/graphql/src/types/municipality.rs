@@ -45,3 +45,20 @@ impl Municipality {
         self.0.centroid.into()
     }
 }
+
+/// Expected uses of one type in one month.
+#[derive(async_graphql::SimpleObject)]
+pub struct MonthlyDemand {
+    /// First day of the month.
+    pub month: crate::scalars::Date,
+    pub service_type: crate::enums::ServiceType,
+    pub uses: u32,
+    /// Generated for the demo, not observed.
+    pub synthetic: bool,
+}
+
+impl From<sango_service::MonthlyDemand> for MonthlyDemand {
+    fn from(d: sango_service::MonthlyDemand) -> Self {
+        Self { month: crate::scalars::Date(d.month), service_type: d.service_type.into(), uses: d.uses, synthetic: d.synthetic }
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod api_token;
 pub mod contract;
+pub mod demand;
 pub mod facility;
 pub mod facility_closure;
 pub mod facility_service;
