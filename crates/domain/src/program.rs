@@ -223,8 +223,13 @@ impl ProgramRules {
             if s.earliest_day_after_birth >= age_days {
                 return Err(DomainError::invalid(field("earliestDayAfterBirth"), "the earliest day is not before the age limit"));
             }
-            if s.max_units == Some(0) || s.max_consecutive_nights == Some(0) || s.max_hours_per_session == Some(0) {
-                return Err(DomainError::invalid(field("maxUnits"), "a limit of 0 would refuse every use; leave it out instead"));
+            for (value, name) in [(s.max_units, "maxUnits"), (s.max_consecutive_nights, "maxConsecutiveNights"), (s.max_hours_per_session, "maxHoursPerSession")] {
+                if value == Some(0) {
+                    return Err(DomainError::invalid(field(name), "a limit of 0 would refuse every use; leave it out instead"));
+                }
+            }
+            if s.max_hours_per_session.is_some_and(|h| h > 24) {
+                return Err(DomainError::invalid(field("maxHoursPerSession"), "a session lasts at most 24 hours"));
             }
             if s.extra_infant_fee.0 < 0 {
                 return Err(DomainError::invalid(field("extraInfantFee"), "a fee must not be negative"));
@@ -255,14 +260,20 @@ impl ProgramRules {
             if !offered.contains(&b.service_type) {
                 return Err(not_offered(format!("fees[{i}].serviceType"), b.service_type));
             }
-            if b.fee.0 < 0 || b.coupon_fee.is_some_and(|c| c.0 < 0) {
+            if b.fee.0 < 0 {
                 return Err(DomainError::invalid(format!("fees[{i}].fee"), "a fee must not be negative"));
+            }
+            if b.coupon_fee.is_some_and(|c| c.0 < 0) {
+                return Err(DomainError::invalid(format!("fees[{i}].couponFee"), "a fee must not be negative"));
             }
             if b.coupon_fee.is_some_and(|c| c > b.fee) {
                 return Err(DomainError::invalid(format!("fees[{i}].couponFee"), "the coupon fee is higher than the fee"));
             }
-            if b.from_use == 0 || b.to_use.is_some_and(|to| to < b.from_use) {
-                return Err(DomainError::invalid(format!("fees[{i}].fromUse"), "use ordinals start at 1 and a band may not end before it starts"));
+            if b.from_use == 0 {
+                return Err(DomainError::invalid(format!("fees[{i}].fromUse"), "use ordinals start at 1"));
+            }
+            if b.to_use.is_some_and(|to| to < b.from_use) {
+                return Err(DomainError::invalid(format!("fees[{i}].toUse"), "a band may not end before it starts"));
             }
         }
         for t in offered {
@@ -280,7 +291,7 @@ impl ProgramRules {
                         return Err(DomainError::invalid(field, format!("the bands leave {what} use {}", b.from_use.min(next))));
                     }
                     match b.to_use {
-                        Some(to) => next = to + 1,
+                        Some(to) => next = to.checked_add(1).ok_or_else(|| DomainError::invalid(field.clone(), "a band may not end at the largest ordinal; leave it open"))?,
                         None => next = 0,
                     }
                     if next == 0 && !std::ptr::eq(*b, *bands.last().expect("not empty")) {

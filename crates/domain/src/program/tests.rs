@@ -143,3 +143,28 @@ fn rules_round_trip_through_json() {
     let back: ProgramRules = serde_json::from_str(&json).unwrap();
     assert_eq!(back, p);
 }
+
+#[test]
+fn a_band_ending_at_the_largest_ordinal_is_refused_not_wrapped() {
+    let mut p = setagaya();
+    for b in p.fees.iter_mut().filter(|b| b.service_type == Outreach && b.tier == Taxed && b.from_use == 6) {
+        b.to_use = Some(u32::MAX);
+    }
+    assert_eq!(p.validate().unwrap_err().field, "fees[OUTREACH].TAXED");
+}
+
+#[test]
+fn limits_name_their_own_field() {
+    let mut p = setagaya();
+    p.services[0].max_consecutive_nights = Some(0);
+    assert_eq!(p.validate().unwrap_err().field, "services[0].maxConsecutiveNights");
+    let mut p = setagaya();
+    p.services[1].max_hours_per_session = Some(25);
+    assert_eq!(p.validate().unwrap_err().field, "services[1].maxHoursPerSession");
+    let mut p = setagaya();
+    p.fees[0].coupon_fee = Some(Yen(-1));
+    assert_eq!(p.validate().unwrap_err().field, "fees[0].couponFee");
+    let mut p = setagaya();
+    p.fees[6].to_use = Some(0);
+    assert_eq!(p.validate().unwrap_err().field, "fees[6].toUse");
+}
