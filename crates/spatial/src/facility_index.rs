@@ -103,6 +103,11 @@ impl FacilityIndex {
         out
     }
 
+    /// Where a facility is (a scan; for tests and rare lookups).
+    pub fn location(&self, id: i64) -> Option<Coordinates> {
+        self.tree.iter().find(|e| e.id == id).map(|e| e.at)
+    }
+
     /// Every facility within a bounding box around a shape expanded by `km` (a superset for
     /// "within km of an area" queries; callers measure the exact distance).
     pub fn in_lon_lat_box(&self, min: Coordinates, max: Coordinates) -> Vec<(i64, Coordinates)> {

@@ -1,0 +1,102 @@
+//! The nearby-capacity search: facilities nearest a point (great-circle order) that offer a type,
+//! have a free slot on every requested day, and (by default) hold a contract with the resident's
+//! municipality valid on every requested day.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sango_domain::{ContractTerms, Coordinates, DomainResult, HouseholdTier, LgCode, ProgramRules, ServiceType, Yen};
+use sango_spatial::FacilityIndex;
+
+use crate::calendar::Calendars;
+use crate::eligibility::{Request, check_request};
+
+/// Everything the search reads, kept in memory by the service layer.
+#[derive(Default)]
+pub struct SearchState {
+    pub facilities: FacilityIndex,
+    /// The municipality each facility lies in.
+    pub municipality_of: HashMap<i64, LgCode>,
+    pub calendars: Calendars,
+    /// Current contracts by resident municipality and type.
+    pub contracts: HashMap<(LgCode, ServiceType), Vec<ContractTerms>>,
+}
+
+impl SearchState {
+    /// The contract of `m` with `facility` for `t` valid on every day from `start` for `days`.
+    pub fn contract(&self, m: LgCode, t: ServiceType, facility: i64, start: NaiveDate, days: u32) -> Option<&ContractTerms> {
+        let last = start + chrono::Days::new(u64::from(days.max(1) - 1));
+        self.contracts.get(&(m, t))?.iter().find(|c| c.facility_id == facility && c.valid_on(start) && c.valid_on(last))
+    }
+}
+
+/// A search as municipal staff ask it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NearbyQuery {
+    pub from: Coordinates,
+    pub radius_km: f64,
+    pub limit: usize,
+    pub resident: LgCode,
+    pub request: Request,
+    /// For the user fee: the household's tier.
+    pub tier: HouseholdTier,
+    /// Also list facilities without a contract (for 償還払い and for coordinators).
+    pub include_uncontracted: bool,
+}
+
+/// One facility found.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hit {
+    pub facility_id: i64,
+    pub km: f64,
+    /// The fewest free slots over the requested days (at least 1).
+    pub free_slots: u32,
+    /// The facility lies outside the resident's municipality.
+    pub cross_boundary: bool,
+    pub contracted: bool,
+    /// From the contract; None without one.
+    pub unit_price: Option<Yen>,
+    /// What the mother pays for the whole request under her programme.
+    pub user_fee: Yen,
+}
+
+/// Runs the search; a request the programme refuses is an error naming the rule.
+pub fn nearby(state: &SearchState, rules: &ProgramRules, q: &NearbyQuery) -> DomainResult<Vec<Hit>> {
+    let r = &q.request;
+    check_request(rules, r)?;
+    let user_fee = (1..=r.days)
+        .map(|i| rules.user_fee(r.service_type, q.tier, r.used_so_far + i, r.multiples, false).unwrap_or(Yen::ZERO))
+        .sum::<Yen>();
+    let mut found: HashMap<i64, (u32, Option<Yen>)> = HashMap::new();
+    let near = state.facilities.nearest(q.from, q.radius_km, q.limit, |id| {
+        let Some(cal) = state.calendars.get(id, r.service_type) else { return false };
+        let free = cal.min_free(r.start, r.days);
+        if free == 0 {
+            return false;
+        }
+        let contract = state.contract(q.resident, r.service_type, id, r.start, r.days);
+        if contract.is_none() && !q.include_uncontracted {
+            return false;
+        }
+        found.insert(id, (free, contract.map(|c| c.unit_price)));
+        true
+    });
+    Ok(near
+        .into_iter()
+        .map(|n| {
+            let (free_slots, unit_price) = found[&n.id];
+            Hit {
+                facility_id: n.id,
+                km: n.km,
+                free_slots,
+                cross_boundary: state.municipality_of.get(&n.id) != Some(&q.resident),
+                contracted: unit_price.is_some(),
+                unit_price,
+                user_fee,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests;
