@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_registry;
 mod m0002_tokens;
 mod m0003_demand;
+mod m0004_calendar;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -12,6 +13,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_registry::Migration), Box::new(m0002_tokens::Migration), Box::new(m0003_demand::Migration)]
+        vec![Box::new(m0001_registry::Migration), Box::new(m0002_tokens::Migration), Box::new(m0003_demand::Migration), Box::new(m0004_calendar::Migration)]
     }
 }

@@ -4,6 +4,7 @@
 mod contracts;
 mod demand;
 mod facilities;
+mod occupancy;
 mod people;
 mod programs;
 
@@ -50,6 +51,8 @@ pub struct DemoData {
     pub contracts: Vec<DemoContract>,
     /// Expected uses by municipality, first of month and type, for every fiscal year.
     pub demand: Vec<(LgCode, NaiveDate, ServiceType, u32)>,
+    /// Slots already taken: (facility index, type, date, count), for every day of the fiscal years.
+    pub taken: Vec<(usize, ServiceType, NaiveDate, u32)>,
 }
 
 /// Generates facilities, programmes and contracts for `municipalities`.
@@ -64,7 +67,8 @@ pub fn generate(municipalities: &[DemoMunicipality], cfg: &DemoConfig) -> DemoDa
         .collect();
     let contracts = contracts::for_prefecture(municipalities, &facilities, &cfg.fiscal_years, &mut rng);
     let demand = cfg.fiscal_years.iter().flat_map(|fy| municipalities.iter().map(move |m| (fy, m))).flat_map(|(fy, m)| demand::for_year(m.code, m.population, *fy, &mut rng)).collect();
-    DemoData { facilities, programs, contracts, demand }
+    let taken = occupancy::taken(&facilities, &cfg.fiscal_years, &mut rng);
+    DemoData { facilities, programs, contracts, demand, taken }
 }
 
 #[cfg(test)]

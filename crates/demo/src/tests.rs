@@ -67,6 +67,19 @@ fn every_programme_is_valid_and_every_municipality_has_contracts() {
 }
 
 #[test]
+fn taken_slots_never_exceed_capacity_and_leave_some_days_full() {
+    let data = generate(&towns(), &cfg(11));
+    assert!(!data.taken.is_empty());
+    let mut full = 0;
+    for (i, t, _, n) in &data.taken {
+        let cap = data.facilities[*i].1.services.iter().find(|s| s.service_type == *t).unwrap().daily_capacity;
+        assert!(*n >= 1 && *n <= cap);
+        full += usize::from(*n == cap);
+    }
+    assert!(full > 0, "no day is full");
+}
+
+#[test]
 fn apportion_sums_exactly() {
     assert_eq!(apportion(10, &[1, 1, 1]), vec![4, 3, 3]);
     let tottori: i64 = ["31201", "31202", "31203", "31204", "31302", "31325", "31328", "31329", "31364", "31370", "31371", "31372", "31384", "31386", "31389", "31390", "31401", "31402", "31403"]

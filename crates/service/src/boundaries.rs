@@ -91,6 +91,7 @@ impl Hub {
         }
         txn.commit().await?;
         self.reload_boundaries().await?;
+        self.refresh_search().await?;
         Ok(BoundaryImport { municipalities: shapes.len(), facilities_moved: moved })
     }
 }

@@ -31,6 +31,7 @@ impl Hub {
         let txn = self.db.begin().await?;
         let saved = self.create_contract_in(&txn, caller, &terms).await?;
         txn.commit().await?;
+        self.refresh_search().await?;
         Ok(saved)
     }
 
@@ -39,6 +40,7 @@ impl Hub {
         let txn = self.db.begin().await?;
         let saved = self.amend_contract_in(&txn, caller, contract_no, &terms).await?;
         txn.commit().await?;
+        self.refresh_search().await?;
         Ok(saved)
     }
 

@@ -5,6 +5,7 @@ use sango_demo::{DemoConfig, DemoMunicipality, births_for, generate, tottori_pop
 use sango_domain::{FiscalYear, PrefectureCode};
 use sango_spatial::geometry_json::from_geojson;
 use sango_store::TransactionTrait;
+use sango_store::calendar::DayCount;
 use sango_store::demand::MonthlyDemand;
 use sango_store::facilities::FacilityFilter;
 
@@ -66,6 +67,8 @@ impl Hub {
             let at = self.municipality_at(draft.location).unwrap_or(*intended);
             ids.push(sango_store::facilities::insert(&txn, draft, at, actor, now).await?);
         }
+        let taken: Vec<DayCount> = data.taken.iter().map(|(i, t, date, n)| DayCount { facility_id: ids[*i], service_type: *t, date: *date, count: *n }).collect();
+        sango_store::calendar::set_taken(&txn, &taken).await?;
         for (m, fy, rules) in &data.programs {
             sango_store::programs::append(&txn, *m, *fy, rules, actor, now).await?;
         }
@@ -83,6 +86,7 @@ impl Hub {
             sango_store::demand::upsert(&txn, chunk).await?;
         }
         txn.commit().await?;
+        self.refresh_search().await?;
         Ok(DemoSummary {
             prefecture,
             municipalities: municipalities.len(),

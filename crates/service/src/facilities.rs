@@ -32,6 +32,7 @@ impl Hub {
             return Err(ServiceError::forbidden(format!("{p} may not register facilities in {municipality}")));
         }
         let id = sango_store::facilities::insert(&self.db, &draft, municipality, &caller.actor(), self.now()).await?;
+        self.refresh_search().await?;
         self.facility(id).await?.ok_or_else(|| ServiceError::internal("facility vanished after insert"))
     }
 
@@ -47,6 +48,7 @@ impl Hub {
         let txn = self.db.begin().await?;
         sango_store::facilities::update(&txn, id, &draft, municipality, active, &caller.actor(), self.now()).await?;
         txn.commit().await?;
+        self.refresh_search().await?;
         self.facility(id).await?.ok_or_else(|| ServiceError::internal("facility vanished after update"))
     }
 
@@ -62,6 +64,7 @@ impl Hub {
             return Err(ServiceError::bad_input("serviceType", format!("facility {facility_id} does not offer {t}")));
         }
         sango_store::facilities::add_closure(&self.db, facility_id, &closure).await?;
+        self.refresh_search().await?;
         self.closures(facility_id).await
     }
 

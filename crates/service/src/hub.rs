@@ -9,6 +9,8 @@ use sango_spatial::geometry_json::from_geojson;
 use sango_store::{DatabaseConnection, StoreError};
 
 use crate::auth::TokenCache;
+use crate::capacity::ProgramCache;
+use sango_availability::SearchState;
 use crate::error::{ServiceError, ServiceResult};
 
 /// Where the current time comes from; tests pass a fixed clock.
@@ -20,6 +22,8 @@ pub struct Hub {
     pub(crate) db: DatabaseConnection,
     boundaries: Arc<RwLock<Arc<BoundaryIndex>>>,
     pub(crate) tokens: TokenCache,
+    pub(crate) search: Arc<RwLock<Arc<SearchState>>>,
+    pub(crate) programs: ProgramCache,
     clock: Clock,
 }
 
@@ -35,9 +39,17 @@ impl Hub {
             StoreError::Db(db) => ServiceError::bad_input("databaseUrl", format!("cannot open the database at {database_url}: {db}")),
             other => ServiceError::internal(other),
         })?;
-        let hub = Self { db, boundaries: Arc::new(RwLock::new(Arc::new(BoundaryIndex::new([])))), tokens: TokenCache::new(), clock };
+        let hub = Self {
+            db,
+            boundaries: Arc::new(RwLock::new(Arc::new(BoundaryIndex::new([])))),
+            tokens: TokenCache::new(),
+            search: Arc::default(),
+            programs: ProgramCache::new(),
+            clock,
+        };
         crate::boundaries::ensure_japan(&hub).await?;
         hub.reload_boundaries().await?;
+        hub.refresh_search().await?;
         Ok(hub)
     }
 

@@ -35,6 +35,7 @@ impl Hub {
             return Err(e);
         }
         txn.commit().await?;
+        self.refresh_search().await?;
         Ok(ImportSummary { kind, created, updated })
     }
 

@@ -3,7 +3,9 @@
 
 pub mod auth;
 pub mod boundaries;
+pub mod capacity;
 pub mod contracts;
+pub mod coordination;
 pub mod demo;
 pub mod error;
 pub mod facilities;
@@ -14,6 +16,8 @@ pub mod programs;
 
 pub use auth::Caller;
 pub use boundaries::BoundaryImport;
+pub use capacity::{CalendarDay, NearbyHit};
+pub use coordination::{FacilityWithin, MonthCapacity};
 pub use demo::DemoSummary;
 pub use error::{ErrorCode, Problem, ServiceError, ServiceResult};
 pub use hub::Hub;

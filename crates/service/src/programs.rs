@@ -32,6 +32,7 @@ impl Hub {
             return Err(ServiceError::forbidden(format!("{p} may not change the programme of {m}")));
         }
         let saved = sango_store::programs::append(&self.db, m, fy, &rules, &caller.actor(), self.now()).await;
+        self.programs.clear();
         match saved {
             Err(e) if e.is_unique_violation() => Err(ServiceError::conflict("rules", "another change to this programme was saved at the same moment; reload and retry")),
             other => Ok(other?),

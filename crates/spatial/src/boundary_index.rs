@@ -1,7 +1,7 @@
 //! Point-in-polygon over municipal boundaries, with an R-tree of polygon bounding boxes so that a
 //! lookup tests only the few polygons whose box holds the point.
 
-use geo::{BoundingRect, Centroid, Intersects, MultiPolygon, Point, Polygon};
+use geo::{BoundingRect, Centroid, Closest, HaversineClosestPoint, Intersects, MultiPolygon, Point, Polygon};
 use rstar::{AABB, RTree, RTreeObject};
 use sango_domain::{Coordinates, LgCode};
 
@@ -60,6 +60,19 @@ impl BoundaryIndex {
     }
 }
 
+/// Great-circle distance in km from a point to a shape: 0 inside or on it, otherwise to the
+/// nearest point of its boundary.
+pub fn distance_km(shape: &MultiPolygon<f64>, at: Coordinates) -> f64 {
+    let p = Point::new(at.lon, at.lat);
+    if shape.intersects(&p) {
+        return 0.0;
+    }
+    match shape.haversine_closest_point(&p) {
+        Closest::Intersection(q) | Closest::SinglePoint(q) => crate::facility_index::haversine_km(at, Coordinates { lat: q.y(), lon: q.x() }),
+        Closest::Indeterminate => f64::INFINITY,
+    }
+}
+
 /// The area-weighted centroid of a shape, as coordinates.
 pub fn centroid(shape: &MultiPolygon<f64>) -> Option<Coordinates> {
     let c = shape.centroid()?;
@@ -103,6 +116,15 @@ mod tests {
         assert_eq!(idx.municipality_at(at(15.0, 15.0)), None);
         // Inside the island's box but outside its triangle.
         assert_eq!(idx.municipality_at(at(20.9, 20.1)), None);
+    }
+
+    #[test]
+    fn distance_to_a_shape_is_zero_inside_and_great_circle_outside() {
+        let square = MultiPolygon(vec![polygon![(x: 134.0, y: 35.0), (x: 134.1, y: 35.0), (x: 134.1, y: 35.1), (x: 134.0, y: 35.1), (x: 134.0, y: 35.0)]]);
+        assert_eq!(distance_km(&square, at(35.05, 134.05)), 0.0);
+        // 0.1 degree of latitude north of the top edge: about 11.1 km.
+        let d = distance_km(&square, at(35.2, 134.05));
+        assert!((d - 11.12).abs() < 0.05, "{d}");
     }
 
     #[test]

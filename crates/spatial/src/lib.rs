@@ -6,5 +6,5 @@ pub mod boundary_index;
 pub mod facility_index;
 pub mod geometry_json;
 
-pub use boundary_index::{BoundaryIndex, centroid};
+pub use boundary_index::{BoundaryIndex, centroid, distance_km};
 pub use facility_index::{EARTH_RADIUS_KM, FacilityIndex, Near, haversine_km};

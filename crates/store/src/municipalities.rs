@@ -106,3 +106,8 @@ fn to_record(row: municipality::Model) -> StoreResult<Municipality> {
         centroid,
     })
 }
+
+/// One municipality's boundary as GeoJSON geometry text.
+pub async fn boundary(c: &impl ConnectionTrait, code: LgCode) -> StoreResult<Option<String>> {
+    Ok(municipality::Entity::find_by_id(code.to_string()).one(c).await?.map(|m| m.boundary))
+}

@@ -1,6 +1,7 @@
 //! sea-orm entities, one module per table. Column types mirror `migrations/`.
 
 pub mod api_token;
+pub mod capacity_override;
 pub mod contract;
 pub mod demand;
 pub mod facility;
@@ -9,3 +10,4 @@ pub mod facility_service;
 pub mod municipality;
 pub mod prefecture;
 pub mod program;
+pub mod slot;

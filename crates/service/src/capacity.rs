@@ -1,0 +1,177 @@
+//! Free capacity: the in-memory search state (facility index, calendars, contracts) rebuilt from
+//! the database after every registry write, the capacity a facility publishes, and the
+//! `nearbyCapacity` search with the resident's programme checks.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use moka::future::Cache;
+use sango_availability::{Calendars, NearbyQuery, SearchState, ServiceCalendar};
+use sango_domain::{FiscalYear, LgCode, ProgramRules, ServiceType};
+use sango_spatial::FacilityIndex;
+use sango_store::calendar::DayCount;
+use sango_store::{ConnectionTrait, Facility};
+
+use crate::auth::Caller;
+use crate::error::{ServiceError, ServiceResult};
+use crate::hub::Hub;
+
+/// Programmes in force by municipality and fiscal year; emptied on every programme write.
+#[derive(Clone)]
+pub(crate) struct ProgramCache(Cache<(LgCode, FiscalYear), Option<Arc<ProgramRules>>>);
+
+impl ProgramCache {
+    pub(crate) fn new() -> Self {
+        Self(Cache::builder().max_capacity(20_000).build())
+    }
+
+    /// Forgets every cached programme (after any programme write).
+    pub(crate) fn clear(&self) {
+        self.0.invalidate_all();
+    }
+}
+
+/// Loads everything the search reads.
+async fn load(db: &impl ConnectionTrait) -> ServiceResult<SearchState> {
+    let facilities = sango_store::facilities::all_active(db).await?;
+    let ids: Vec<i64> = facilities.iter().map(|f| f.id).collect();
+    let mut closures = sango_store::facilities::closures(db, &ids).await?;
+    let mut calendars = Calendars::default();
+    for f in &facilities {
+        let fc = closures.remove(&f.id).unwrap_or_default();
+        for s in &f.draft.services {
+            let ranges = fc.iter().filter(|c| c.service_type.is_none_or(|t| t == s.service_type)).map(|c| (c.from, c.to)).collect();
+            calendars.insert(f.id, s.service_type, ServiceCalendar { daily_capacity: s.daily_capacity, closures: ranges, ..Default::default() });
+        }
+    }
+    for o in sango_store::calendar::overrides(db, None).await? {
+        if let Some(cal) = calendars.get_mut(o.facility_id, o.service_type) {
+            cal.overrides.insert(o.date, o.count);
+        }
+    }
+    for t in sango_store::calendar::taken(db, None).await? {
+        if let Some(cal) = calendars.get_mut(t.facility_id, t.service_type) {
+            cal.taken.insert(t.date, t.count);
+        }
+    }
+    let mut contracts: HashMap<_, Vec<_>> = HashMap::new();
+    for c in sango_store::contracts::current(db, None, None, None).await? {
+        contracts.entry((c.terms.municipality, c.terms.service_type)).or_default().push(c.terms);
+    }
+    Ok(SearchState {
+        facilities: FacilityIndex::new(facilities.iter().map(|f| (f.id, f.draft.location))),
+        municipality_of: facilities.iter().map(|f| (f.id, f.municipality)).collect(),
+        calendars,
+        contracts,
+    })
+}
+
+/// One day of a facility's calendar for a type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CalendarDay {
+    pub date: NaiveDate,
+    pub capacity: u32,
+    pub taken: u32,
+    pub free: u32,
+}
+
+/// A hit with its facility record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NearbyHit {
+    pub facility: Facility,
+    pub hit: sango_availability::Hit,
+}
+
+/// The longest date range a calendar read or capacity write may span.
+pub const MAX_CALENDAR_DAYS: i64 = 800;
+
+impl Hub {
+    /// Rebuilds the in-memory search state from the database.
+    pub(crate) async fn refresh_search(&self) -> ServiceResult<()> {
+        let state = load(&self.db).await?;
+        *self.search.write().expect("search state lock poisoned") = Arc::new(state);
+        self.programs.clear();
+        Ok(())
+    }
+
+    pub(crate) fn search_state(&self) -> Arc<SearchState> {
+        self.search.read().expect("search state lock poisoned").clone()
+    }
+
+    /// The programme in force, cached.
+    pub(crate) async fn rules(&self, m: LgCode, fy: FiscalYear) -> ServiceResult<Option<Arc<ProgramRules>>> {
+        let db = self.db.clone();
+        self.programs
+            .0
+            .try_get_with((m, fy), async move { sango_store::programs::current(&db, m, fy).await.map(|p| p.map(|p| Arc::new(p.rules))) })
+            .await
+            .map_err(|e| ServiceError::internal(e))
+    }
+
+    /// Facilities near a point with free capacity for the whole request, as the resident's programme allows.
+    /// Municipal staff search for their own residents; coordinators for their prefecture's.
+    pub async fn nearby_capacity(&self, caller: &Caller, q: NearbyQuery) -> ServiceResult<Vec<NearbyHit>> {
+        let p = caller.require()?;
+        let allowed = match p {
+            sango_domain::Principal::Admin => true,
+            sango_domain::Principal::MunicipalStaff(m) => *m == q.resident,
+            sango_domain::Principal::PrefectureCoordinator(pref) => q.resident.prefecture() == *pref,
+            _ => false,
+        };
+        if !allowed {
+            return Err(ServiceError::forbidden(format!("{p} may not search for residents of {}", q.resident)));
+        }
+        if !(q.radius_km > 0.0 && q.radius_km <= 500.0) {
+            return Err(ServiceError::bad_input("radiusKm", "the radius must be more than 0 and at most 500 km"));
+        }
+        if !(1..=200).contains(&q.limit) {
+            return Err(ServiceError::bad_input("limit", "the limit must be 1 to 200"));
+        }
+        let fy = FiscalYear::containing(q.request.start);
+        let rules = self
+            .rules(q.resident, fy)
+            .await?
+            .ok_or_else(|| ServiceError::bad_input("residentMunicipality", format!("{} has no programme for {}", q.resident, fy.wareki())))?;
+        let hits = sango_availability::nearby(&self.search_state(), &rules, &q)?;
+        let ids: Vec<i64> = hits.iter().map(|h| h.facility_id).collect();
+        let mut records: HashMap<i64, Facility> = sango_store::facilities::get_many(&self.db, &ids).await?.into_iter().map(|f| (f.id, f)).collect();
+        Ok(hits.into_iter().filter_map(|hit| records.remove(&hit.facility_id).map(|facility| NearbyHit { facility, hit })).collect())
+    }
+
+    /// A facility's calendar for one type (public: free capacity is published facility data).
+    pub async fn calendar(&self, facility: i64, t: ServiceType, from: NaiveDate, to: NaiveDate) -> ServiceResult<Vec<CalendarDay>> {
+        check_range(from, to)?;
+        let state = self.search_state();
+        let Some(cal) = state.calendars.get(facility, t) else { return Ok(vec![]) };
+        Ok(from.iter_days().take_while(|d| *d <= to).map(|date| CalendarDay { date, capacity: cal.capacity_on(date), taken: cal.taken_on(date), free: cal.free_on(date) }).collect())
+    }
+
+    /// Publishes a capacity for every date from `from` to `to` (inclusive), replacing the daily capacity there.
+    pub async fn set_capacity(&self, caller: &Caller, facility: i64, t: ServiceType, from: NaiveDate, to: NaiveDate, capacity: i64) -> ServiceResult<Vec<CalendarDay>> {
+        let p = caller.require()?;
+        check_range(from, to)?;
+        let cap = sango_domain::ServiceCapacity::new(t, capacity, "capacity")?;
+        let f = self.facility(facility).await?.ok_or_else(|| ServiceError::not_found("facilityId", format!("no facility {facility}")))?;
+        if !p.may_edit_facility(f.municipality, Some(facility)) {
+            return Err(ServiceError::forbidden(format!("{p} may not change the capacity of facility {facility}")));
+        }
+        if !f.draft.services.iter().any(|s| s.service_type == t) {
+            return Err(ServiceError::bad_input("serviceType", format!("facility {facility} does not offer {t}")));
+        }
+        let rows: Vec<DayCount> = from.iter_days().take_while(|d| *d <= to).map(|date| DayCount { facility_id: facility, service_type: t, date, count: cap.daily_capacity }).collect();
+        sango_store::calendar::set_overrides(&self.db, &rows).await?;
+        self.refresh_search().await?;
+        self.calendar(facility, t, from, to).await
+    }
+}
+
+fn check_range(from: NaiveDate, to: NaiveDate) -> ServiceResult<()> {
+    if to < from {
+        return Err(ServiceError::bad_input("to", "the range ends before it starts"));
+    }
+    if (to - from).num_days() >= MAX_CALENDAR_DAYS {
+        return Err(ServiceError::bad_input("to", format!("a range may span at most {MAX_CALENDAR_DAYS} days")));
+    }
+    Ok(())
+}
