@@ -18,13 +18,32 @@ async fn facilities_without_ids(server: &Server) -> Vec<Value> {
 #[tokio::test]
 async fn token_create_prints_one_token_that_the_server_accepts() {
     let dir = DataDir::new();
-    let out = dir.run(&["token", "create", "--role", "municipal-staff", "--scope", "312011"]);
-    assert!(out.status.success(), "token create failed: {}", text(&out.stderr));
+    let out = dir.run(&[
+        "token",
+        "create",
+        "--role",
+        "municipal-staff",
+        "--scope",
+        "312011",
+    ]);
+    assert!(
+        out.status.success(),
+        "token create failed: {}",
+        text(&out.stderr)
+    );
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 1, "stdout must hold the token alone: {stdout:?}");
+    assert_eq!(
+        lines.len(),
+        1,
+        "stdout must hold the token alone: {stdout:?}"
+    );
     assert!(is_token(lines[0]), "not a token: {:?}", lines[0]);
-    assert_eq!(stdout, format!("{}\n", lines[0]), "nothing but the token and a newline");
+    assert_eq!(
+        stdout,
+        format!("{}\n", lines[0]),
+        "nothing but the token and a newline"
+    );
 
     // A 5-digit code gets its check digit; the principal is named with the 6-digit code.
     let short = dir.token("municipal-staff", "31201");
@@ -45,21 +64,40 @@ fn token_create_refuses_bad_roles_and_scopes_with_a_readable_message() {
     let cases: [(&[&str], &[&str]); 4] = [
         (&["--role", "mayor", "--scope", "31"], &["mayor", "role"]),
         // 312011 is Tottori city; 312012 has a wrong check digit.
-        (&["--role", "municipal-staff", "--scope", "312012"], &["312012", "scope"]),
+        (
+            &["--role", "municipal-staff", "--scope", "312012"],
+            &["312012", "scope"],
+        ),
         // The data directory has no facilities at all.
-        (&["--role", "facility-staff", "--scope", "999999"], &["999999", "facility"]),
-        (&["--role", "municipal-staff", "--scope", "tottori"], &["tottori", "scope"]),
+        (
+            &["--role", "facility-staff", "--scope", "999999"],
+            &["999999", "facility"],
+        ),
+        (
+            &["--role", "municipal-staff", "--scope", "tottori"],
+            &["tottori", "scope"],
+        ),
     ];
     for (args, expected) in cases {
         let mut all = vec!["token", "create"];
         all.extend_from_slice(args);
         let out = dir.run(&all);
         let stderr = text(&out.stderr);
-        assert!(!out.status.success(), "{args:?} succeeded: {}", text(&out.stdout));
+        assert!(
+            !out.status.success(),
+            "{args:?} succeeded: {}",
+            text(&out.stdout)
+        );
         assert_eq!(text(&out.stdout), "", "{args:?} printed on stdout");
-        let error_line = stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_else(|| panic!("{args:?}: no 'error:' line in {stderr:?}"));
+        let error_line = stderr
+            .lines()
+            .find(|l| l.starts_with("error:"))
+            .unwrap_or_else(|| panic!("{args:?}: no 'error:' line in {stderr:?}"));
         for word in expected {
-            assert!(error_line.contains(word), "{args:?}: the error should name '{word}': {error_line}");
+            assert!(
+                error_line.contains(word),
+                "{args:?}: the error should name '{word}': {error_line}"
+            );
         }
     }
 }
@@ -68,10 +106,24 @@ fn token_create_refuses_bad_roles_and_scopes_with_a_readable_message() {
 fn token_create_refuses_a_bad_expiry() {
     let dir = DataDir::new();
     for days in ["0", "3651"] {
-        let out = dir.run(&["token", "create", "--role", "admin", "--expires-in-days", days]);
-        assert!(!out.status.success(), "--expires-in-days {days} was accepted");
+        let out = dir.run(&[
+            "token",
+            "create",
+            "--role",
+            "admin",
+            "--expires-in-days",
+            days,
+        ]);
+        assert!(
+            !out.status.success(),
+            "--expires-in-days {days} was accepted"
+        );
         assert_eq!(text(&out.stdout), "");
-        assert!(text(&out.stderr).contains("--expires-in-days"), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("--expires-in-days"),
+            "{}",
+            text(&out.stderr)
+        );
     }
 }
 
@@ -80,7 +132,8 @@ fn schema_prints_the_committed_sdl() {
     let out = run(&["schema"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let path = repo_file("schema/schema.graphql");
-    let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let committed = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let printed = text(&out.stdout);
     assert!(printed.contains("type Query"), "not SDL: {printed}");
     assert!(
@@ -108,13 +161,28 @@ async fn the_samples_import_and_show_up_in_graphql() {
     for (kind, created) in [("facilities", 5), ("contracts", 9), ("programs", 2)] {
         let file = sample(kind);
         let out = dir.run_ok(&["import", kind, file.to_str().unwrap()]);
-        assert!(out.contains(&format!("{created} created, 0 updated")), "import {kind}: {out}");
+        assert!(
+            out.contains(&format!("{created} created, 0 updated")),
+            "import {kind}: {out}"
+        );
     }
     let admin = dir.token("admin", "-");
     let server = Server::serve_in(dir.path());
 
-    let facilities = server.all_facilities("name kind synthetic municipality { code } services { serviceType dailyCapacity }").await;
-    let summary: Vec<(String, String)> = facilities.iter().map(|f| (f["name"].as_str().unwrap().to_string(), f["municipality"]["code"].as_str().unwrap().to_string())).collect();
+    let facilities = server
+        .all_facilities(
+            "name kind synthetic municipality { code } services { serviceType dailyCapacity }",
+        )
+        .await;
+    let summary: Vec<(String, String)> = facilities
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["municipality"]["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
     let expected = [
         ("（架空）とっとり駅南助産院", "312011"),
         ("（架空）米子みなと産婦人科クリニック", "312029"),
@@ -122,7 +190,10 @@ async fn the_samples_import_and_show_up_in_graphql() {
         ("（架空）境港しおかぜ助産所", "312045"),
         ("（架空）岩美うみべ病院", "313025"),
     ];
-    assert_eq!(summary, expected.map(|(n, c)| (n.to_string(), c.to_string())));
+    assert_eq!(
+        summary,
+        expected.map(|(n, c)| (n.to_string(), c.to_string()))
+    );
     assert!(facilities.iter().all(|f| f["synthetic"] == true));
     assert_eq!(facilities[0]["kind"], "MIDWIFE_HOME");
     assert_eq!(
@@ -136,12 +207,40 @@ async fn the_samples_import_and_show_up_in_graphql() {
     let tottori = server.gql(Some(&admin), q, json!({ "m": "312011" })).await;
     let mut rows = data(&tottori)["contracts"].as_array().unwrap().clone();
     rows.sort_by_key(|c| c["serviceType"].as_str().unwrap().to_string());
-    let prices: Vec<(&str, i64)> = rows.iter().map(|c| (c["serviceType"].as_str().unwrap(), c["unitPrice"].as_i64().unwrap())).collect();
-    assert_eq!(prices, [("DAY_CARE", 18_000), ("OUTREACH", 12_000), ("SHORT_STAY", 36_000)]);
+    let prices: Vec<(&str, i64)> = rows
+        .iter()
+        .map(|c| {
+            (
+                c["serviceType"].as_str().unwrap(),
+                c["unitPrice"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        prices,
+        [
+            ("DAY_CARE", 18_000),
+            ("OUTREACH", 12_000),
+            ("SHORT_STAY", 36_000)
+        ]
+    );
     let short_stay = &rows[2];
-    assert_eq!(short_stay["additions"], json!({ "multiple": 5000, "sibling": 3000, "overFourMonths": 0, "highNeed": 2000 }));
-    assert_eq!((&short_stay["validFrom"], &short_stay["validTo"]), (&json!("2025-04-01"), &json!("2026-03-31")));
-    assert_eq!((&short_stay["facilityId"], &short_stay["version"], &short_stay["current"]), (&json!("1"), &json!(1), &json!(true)));
+    assert_eq!(
+        short_stay["additions"],
+        json!({ "multiple": 5000, "sibling": 3000, "overFourMonths": 0, "highNeed": 2000 })
+    );
+    assert_eq!(
+        (&short_stay["validFrom"], &short_stay["validTo"]),
+        (&json!("2025-04-01"), &json!("2026-03-31"))
+    );
+    assert_eq!(
+        (
+            &short_stay["facilityId"],
+            &short_stay["version"],
+            &short_stay["current"]
+        ),
+        (&json!("1"), &json!(1), &json!(true))
+    );
 
     let q = r#"query($m: LgCode!) { program(municipality: $m, fiscalYear: 2025) {
         version fiscalYearLabel application { method opensDaysBefore closesAt registrationFromPregnancyWeek }
@@ -154,7 +253,10 @@ async fn the_samples_import_and_show_up_in_graphql() {
     assert_eq!(p["services"].as_array().unwrap().len(), 3);
     let yonago = server.gql(Some(&admin), q, json!({ "m": "312029" })).await;
     let p = &data(&yonago)["program"];
-    assert_eq!(p["application"], json!({ "method": "LOTTERY", "opensDaysBefore": 14, "closesAt": "10:00", "registrationFromPregnancyWeek": 28 }));
+    assert_eq!(
+        p["application"],
+        json!({ "method": "LOTTERY", "opensDaysBefore": 14, "closesAt": "10:00", "registrationFromPregnancyWeek": 28 })
+    );
     let fees = p["fees"].as_array().unwrap();
     assert!(fees.contains(&json!({ "serviceType": "SHORT_STAY", "tier": "TAXED", "fromUse": 1, "toUse": null, "fee": 4500, "couponFee": 2000 })), "{fees:#?}");
     assert!(fees.contains(&json!({ "serviceType": "OUTREACH", "tier": "TAXED", "fromUse": 6, "toUse": null, "fee": 2500, "couponFee": null })), "{fees:#?}");
@@ -190,29 +292,66 @@ async fn a_broken_import_lists_every_bad_row_and_stores_nothing() {
     std::fs::write(&broken, BROKEN_FACILITIES).unwrap();
     let out = dir.run(&["import", "facilities", broken.to_str().unwrap()]);
     let stderr = text(&out.stderr);
-    assert!(!out.status.success(), "the broken file was imported: {}", text(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "the broken file was imported: {}",
+        text(&out.stdout)
+    );
     assert_eq!(text(&out.stdout), "");
     for row in ["row 3", "row 5", "row 6"] {
-        assert!(stderr.contains(row), "stderr does not name {row}:\n{stderr}");
+        assert!(
+            stderr.contains(row),
+            "stderr does not name {row}:\n{stderr}"
+        );
     }
     for good in ["row 2", "row 4"] {
-        assert!(!stderr.contains(good), "stderr blames the good {good}:\n{stderr}");
+        assert!(
+            !stderr.contains(good),
+            "stderr blames the good {good}:\n{stderr}"
+        );
     }
-    assert!(stderr.contains("ホテル"), "the unknown kind is not quoted:\n{stderr}");
+    assert!(
+        stderr.contains("ホテル"),
+        "the unknown kind is not quoted:\n{stderr}"
+    );
     assert!(stderr.contains("nothing was imported"), "{stderr}");
 
     let at_sea = dir.path().join("at-sea.csv");
     std::fs::write(&at_sea, FACILITY_AT_SEA).unwrap();
     let out = dir.run(&["import", "facilities", at_sea.to_str().unwrap()]);
     let stderr = text(&out.stderr);
-    assert!(!out.status.success(), "a facility at sea was imported: {}", text(&out.stdout));
-    assert!(stderr.contains("row 3"), "stderr does not name row 3:\n{stderr}");
-    assert!(!stderr.contains("row 2") && !stderr.contains("row 4"), "{stderr}");
+    assert!(
+        !out.status.success(),
+        "a facility at sea was imported: {}",
+        text(&out.stdout)
+    );
+    assert!(
+        stderr.contains("row 3"),
+        "stderr does not name row 3:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("row 2") && !stderr.contains("row 4"),
+        "{stderr}"
+    );
 
     let server = Server::serve_in(dir.path());
-    let names: Vec<String> = server.all_facilities("name").await.iter().map(|f| f["name"].as_str().unwrap().to_string()).collect();
-    assert_eq!(names.len(), 5, "only the sample's rows may be stored: {names:?}");
-    assert!(!names.iter().any(|n| n.contains("良い") || n.contains("海の")), "{names:?}");
+    let names: Vec<String> = server
+        .all_facilities("name")
+        .await
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names.len(),
+        5,
+        "only the sample's rows may be stored: {names:?}"
+    );
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("良い") || n.contains("海の")),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -221,10 +360,18 @@ fn import_refuses_an_unknown_kind_and_a_missing_file() {
     let facilities = sample("facilities");
     let out = dir.run(&["import", "hospitals", facilities.to_str().unwrap()]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("unknown import kind 'hospitals'"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("unknown import kind 'hospitals'"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = dir.run(&["import", "facilities", "/nonexistent/facilities.csv"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("/nonexistent/facilities.csv"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("/nonexistent/facilities.csv"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// The fixture `tests/e2e/fixtures/facilities-cp932.csv` is the facilities sample in CP932, as
@@ -239,7 +386,10 @@ fn import_refuses_an_unknown_kind_and_a_missing_file() {
 async fn a_cp932_file_imports_the_same_as_utf8() {
     let cp932 = fixture("facilities-cp932.csv");
     let bytes = std::fs::read(&cp932).unwrap();
-    assert!(std::str::from_utf8(&bytes).is_err(), "the fixture should be CP932, not UTF-8");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the fixture should be CP932, not UTF-8"
+    );
 
     let dir = DataDir::new();
     dir.migrate();
@@ -251,7 +401,11 @@ async fn a_cp932_file_imports_the_same_as_utf8() {
     let server = Server::serve_in(dir.path());
     let rows = facilities_without_ids(&server).await;
     assert_eq!(rows.len(), 10);
-    assert_eq!(rows[..5], rows[5..], "the CP932 import differs from the UTF-8 one");
+    assert_eq!(
+        rows[..5],
+        rows[5..],
+        "the CP932 import differs from the UTF-8 one"
+    );
     assert_eq!(rows[5]["name"], "（架空）とっとり駅南助産院");
     assert_eq!(rows[5]["address"], "鳥取県鳥取市富安");
 }
@@ -268,13 +422,23 @@ async fn boundaries_import_replaces_a_municipality_shape() {
     let file = dir.path().join("sakaiminato.geojson");
     std::fs::write(&file, SAKAIMINATO_AT_SEA).unwrap();
     let out = dir.run_ok(&["import", "boundaries", file.to_str().unwrap()]);
-    assert!(out.contains("imported boundaries of 1 municipalities"), "{out}");
+    assert!(
+        out.contains("imported boundaries of 1 municipalities"),
+        "{out}"
+    );
 
     let not_geojson = dir.path().join("not.geojson");
     std::fs::write(&not_geojson, r#"{"type":"Feature"}"#).unwrap();
     let out = dir.run(&["import", "boundaries", not_geojson.to_str().unwrap()]);
-    assert!(!out.status.success(), "a Feature was accepted as a boundary file");
-    assert!(text(&out.stderr).contains("FeatureCollection"), "{}", text(&out.stderr));
+    assert!(
+        !out.status.success(),
+        "a Feature was accepted as a boundary file"
+    );
+    assert!(
+        text(&out.stderr).contains("FeatureCollection"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let admin = dir.token("admin", "-");
     let server = Server::serve_in(dir.path());
@@ -283,6 +447,13 @@ async fn boundaries_import_replaces_a_municipality_shape() {
     let d = data(&r);
     assert_eq!(d["sea"]["code"], "312045");
     assert_eq!(d["sea"]["name"], "境港市");
-    assert_eq!(d["old"], Value::Null, "the old shape of 境港市 should be gone");
-    assert_eq!(d["tottori"]["code"], "312011", "other municipalities keep their shapes");
+    assert_eq!(
+        d["old"],
+        Value::Null,
+        "the old shape of 境港市 should be gone"
+    );
+    assert_eq!(
+        d["tottori"]["code"], "312011",
+        "other municipalities keep their shapes"
+    );
 }

@@ -1,1 +1,11 @@
 //! End-to-end tests: start the real `sango-hub` binary and talk to it as users and scripts do.
+
+mod support;
+
+mod cli;
+mod concurrency;
+mod demo;
+mod graphiql;
+mod graphql;
+mod upload;
+mod writes;

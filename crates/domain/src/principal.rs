@@ -36,7 +36,7 @@ impl Principal {
         let need = |what: &str| DomainError::invalid("scope", format!("role {role} needs {what} as its scope, got '{scope}'"));
         match role.trim() {
             "prefecture-coordinator" => PrefectureCode::parse(scope).map(Self::PrefectureCoordinator).map_err(|_| need("a prefecture code such as 31")),
-            "municipal-staff" => LgCode::parse(scope).map(Self::MunicipalStaff).map_err(|_| need("a municipal code such as 312011")),
+            "municipal-staff" => LgCode::parse(scope).map(Self::MunicipalStaff).map_err(|e| DomainError::invalid("scope", e.message)),
             "facility-staff" => scope
                 .trim_start_matches("facility:")
                 .parse::<i64>()
@@ -45,10 +45,10 @@ impl Principal {
                 .map(Self::FacilityStaff)
                 .ok_or_else(|| need("a facility id such as 12")),
             "finance" => match scope.len() {
-                2 => PrefectureCode::parse(scope).map(Self::PrefectureFinance),
-                _ => LgCode::parse(scope).map(Self::MunicipalFinance),
-            }
-            .map_err(|_| need("a prefecture code (31) or a municipal code (312011)")),
+                2 => PrefectureCode::parse(scope).map(Self::PrefectureFinance).map_err(|_| need("a prefecture code (31) or a municipal code (312011)")),
+                5 | 6 => LgCode::parse(scope).map(Self::MunicipalFinance).map_err(|e| DomainError::invalid("scope", e.message)),
+                _ => Err(need("a prefecture code (31) or a municipal code (312011)")),
+            },
             "admin" => Ok(Self::Admin),
             other => Err(DomainError::invalid("role", format!("unknown role '{other}'; roles are {}", ROLE_NAMES.join(", ")))),
         }

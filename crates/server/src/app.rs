@@ -41,7 +41,8 @@ async fn graphql(State(app): State<AppState>, headers: HeaderMap, req: GraphQLRe
     match app.hub.authenticate(authorization).await {
         Ok(caller) => sango_graphql::error::with_codes(app.schema.execute(req.into_inner().data(caller)).await).into(),
         Err(e) => {
-            let err: ServerError = sango_graphql::error::to_gql(e).into_server_error(Default::default());
+            let mut err: ServerError = sango_graphql::error::to_gql(e).into_server_error(Default::default());
+            err.locations.clear();
             async_graphql::Response::from_errors(vec![err]).into()
         }
     }

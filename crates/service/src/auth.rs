@@ -81,7 +81,8 @@ impl Hub {
     /// revoked token is UNAUTHENTICATED (never silently anonymous).
     pub async fn authenticate(&self, authorization: Option<&str>) -> ServiceResult<Caller> {
         let Some(value) = authorization else { return Ok(Caller::Anonymous) };
-        let token = value.strip_prefix("Bearer ").map(str::trim).filter(|t| t.starts_with(PREFIX));
+        // The scheme is case-insensitive (RFC 7235).
+        let token = value.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, t)| t.trim()).filter(|t| t.starts_with(PREFIX));
         let Some(token) = token else {
             return Err(ServiceError::new(crate::ErrorCode::Unauthenticated, None, "the Authorization header must be 'Bearer shub_…'"));
         };

@@ -8,7 +8,7 @@ use sango_domain::{Coordinates, LgCode};
 use sango_geodata::Boundary;
 use sango_spatial::centroid;
 use sango_spatial::geometry_json::to_geojson;
-use sango_store::{Municipality, MunicipalityWithBoundary, TransactionTrait};
+use sango_store::{Municipality, MunicipalityWithBoundary};
 
 use crate::auth::Caller;
 use crate::error::{ServiceError, ServiceResult};
@@ -22,7 +22,7 @@ pub(crate) async fn ensure_japan(hub: &Hub) -> ServiceResult<()> {
     let names = sango_geodata::municipality_list().map_err(ServiceError::internal)?;
     let shapes = sango_geodata::japan_boundaries().map_err(ServiceError::internal)?;
     let names: HashMap<LgCode, _> = names.into_iter().map(|r| (r.code, r)).collect();
-    let txn = hub.db.begin().await?;
+    let txn = sango_store::begin_write(&hub.db).await?;
     for (code, name, kana) in all_prefectures() {
         sango_store::municipalities::upsert_prefecture(&txn, code, name, kana).await?;
     }
@@ -63,7 +63,7 @@ impl Hub {
         if shapes.is_empty() {
             return Err(ServiceError::bad_input("file", "the file holds no municipal boundary"));
         }
-        let txn = self.db.begin().await?;
+        let txn = sango_store::begin_write(&self.db).await?;
         for b in &shapes {
             let known = sango_store::municipalities::get(&txn, b.code).await?;
             let (kana, en, pop, births, name) = match known {
@@ -81,13 +81,27 @@ impl Hub {
                 .filter_map(|m| sango_spatial::geometry_json::from_geojson(&m.boundary_geojson).ok().map(|s| (m.municipality.code, s))),
         );
         let mut moved = 0;
+        let mut orphans = Vec::new();
         let now = self.now();
         for f in sango_store::facilities::all_active(&txn).await? {
-            let at = index.municipality_at(f.draft.location);
-            if let Some(m) = at.filter(|m| *m != f.municipality) {
-                sango_store::facilities::update(&txn, f.id, &f.draft, m, f.active, &caller.actor(), now).await?;
-                moved += 1;
+            match index.municipality_at(f.draft.location) {
+                None => orphans.push(crate::Problem {
+                    row: None,
+                    column: Some("facility".into()),
+                    message: format!("facility {} ({}) at ({}, {}) would lie in no municipality", f.id, f.draft.name, f.draft.location.lat, f.draft.location.lon),
+                }),
+                Some(m) if m != f.municipality => {
+                    sango_store::facilities::update(&txn, f.id, &f.draft, m, f.active, &caller.actor(), now).await?;
+                    moved += 1;
+                }
+                Some(_) => {}
             }
+        }
+        if !orphans.is_empty() {
+            txn.rollback().await?;
+            let mut e = ServiceError::bad_input("file", format!("{} facilities would lie outside every municipality; nothing was changed", orphans.len()));
+            e.problems = orphans;
+            return Err(e);
         }
         txn.commit().await?;
         self.reload_boundaries().await?;

@@ -160,7 +160,9 @@ impl Hub {
             return Err(ServiceError::bad_input("serviceType", format!("facility {facility} does not offer {t}")));
         }
         let rows: Vec<DayCount> = from.iter_days().take_while(|d| *d <= to).map(|date| DayCount { facility_id: facility, service_type: t, date, count: cap.daily_capacity }).collect();
-        sango_store::calendar::set_overrides(&self.db, &rows).await?;
+        let txn = sango_store::begin_write(&self.db).await?;
+        sango_store::calendar::set_overrides(&txn, &rows).await?;
+        txn.commit().await?;
         self.refresh_search().await?;
         self.calendar(facility, t, from, to).await
     }

@@ -2,7 +2,7 @@
 //! new one and amending one (a new version; the old stays in the history).
 
 use sango_domain::{ContractTerms, LgCode, ServiceType};
-use sango_store::{ContractVersion, DatabaseTransaction, TransactionTrait};
+use sango_store::{ContractVersion, DatabaseTransaction};
 
 use crate::auth::Caller;
 use crate::error::{ServiceError, ServiceResult};
@@ -28,7 +28,7 @@ impl Hub {
 
     /// Signs a new contract.
     pub async fn create_contract(&self, caller: &Caller, terms: ContractTerms) -> ServiceResult<ContractVersion> {
-        let txn = self.db.begin().await?;
+        let txn = sango_store::begin_write(&self.db).await?;
         let saved = self.create_contract_in(&txn, caller, &terms).await?;
         txn.commit().await?;
         self.refresh_search().await?;
@@ -37,7 +37,7 @@ impl Hub {
 
     /// Amends a contract: a new version with new terms for the same municipality, facility and type.
     pub async fn amend_contract(&self, caller: &Caller, contract_no: i64, terms: ContractTerms) -> ServiceResult<ContractVersion> {
-        let txn = self.db.begin().await?;
+        let txn = sango_store::begin_write(&self.db).await?;
         let saved = self.amend_contract_in(&txn, caller, contract_no, &terms).await?;
         txn.commit().await?;
         self.refresh_search().await?;

@@ -4,7 +4,6 @@
 use sango_demo::{DemoConfig, DemoMunicipality, births_for, generate, tottori_population};
 use sango_domain::{FiscalYear, PrefectureCode};
 use sango_spatial::geometry_json::from_geojson;
-use sango_store::TransactionTrait;
 use sango_store::calendar::DayCount;
 use sango_store::demand::MonthlyDemand;
 use sango_store::facilities::FacilityFilter;
@@ -53,7 +52,7 @@ impl Hub {
         let admin = Caller::Principal(sango_domain::Principal::Admin);
         let actor = "demo";
         let now = self.now();
-        let txn = self.db.begin().await?;
+        let txn = sango_store::begin_write(&self.db).await?;
         for (m, dm) in municipalities.iter().zip(&demo_ms) {
             if let Some(population) = tottori_population(dm.code) {
                 let mut row = m.clone();

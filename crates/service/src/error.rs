@@ -93,8 +93,8 @@ impl ServiceError {
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.field {
-            Some(field) => write!(f, "{} ({field}): {}", self.code.as_str(), self.message)?,
-            None => write!(f, "{}: {}", self.code.as_str(), self.message)?,
+            Some(field) => write!(f, "{field}: {}", self.message)?,
+            None => f.write_str(&self.message)?,
         }
         for p in &self.problems {
             let place = match (p.row, &p.column) {

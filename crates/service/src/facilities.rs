@@ -2,7 +2,7 @@
 
 use sango_domain::{Closure, FacilityDraft};
 use sango_store::facilities::FacilityFilter;
-use sango_store::{Facility, TransactionTrait};
+use sango_store::Facility;
 
 use crate::auth::Caller;
 use crate::boundaries::locate;
@@ -31,7 +31,9 @@ impl Hub {
         if !p.may_edit_facility(municipality, None) {
             return Err(ServiceError::forbidden(format!("{p} may not register facilities in {municipality}")));
         }
-        let id = sango_store::facilities::insert(&self.db, &draft, municipality, &caller.actor(), self.now()).await?;
+        let txn = sango_store::begin_write(&self.db).await?;
+        let id = sango_store::facilities::insert(&txn, &draft, municipality, &caller.actor(), self.now()).await?;
+        txn.commit().await?;
         self.refresh_search().await?;
         self.facility(id).await?.ok_or_else(|| ServiceError::internal("facility vanished after insert"))
     }
@@ -45,7 +47,7 @@ impl Hub {
         if !p.may_edit_facility(before.municipality, Some(id)) || !p.may_edit_facility(municipality, Some(id)) {
             return Err(ServiceError::forbidden(format!("{p} may not change facility {id}")));
         }
-        let txn = self.db.begin().await?;
+        let txn = sango_store::begin_write(&self.db).await?;
         sango_store::facilities::update(&txn, id, &draft, municipality, active, &caller.actor(), self.now()).await?;
         txn.commit().await?;
         self.refresh_search().await?;

@@ -2,7 +2,7 @@
 //! file is stored whole in one transaction or not at all, with every problem reported.
 
 use sango_import::{ImportKind, ImportReport};
-use sango_store::{DatabaseTransaction, TransactionTrait};
+use sango_store::DatabaseTransaction;
 
 use crate::auth::Caller;
 use crate::boundaries::locate;
@@ -21,7 +21,7 @@ impl Hub {
     /// Imports a file of `kind`; on any problem nothing is stored and the error lists them all.
     pub async fn import(&self, caller: &Caller, kind: ImportKind, bytes: &[u8]) -> ServiceResult<ImportSummary> {
         caller.require()?;
-        let txn = self.db.begin().await?;
+        let txn = sango_store::begin_write(&self.db).await?;
         let mut problems = Vec::new();
         let (created, updated) = match kind {
             ImportKind::Facilities => self.import_facilities(&txn, caller, bytes, &mut problems).await?,

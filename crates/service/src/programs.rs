@@ -31,11 +31,14 @@ impl Hub {
         if !p.may_edit_municipality(m) {
             return Err(ServiceError::forbidden(format!("{p} may not change the programme of {m}")));
         }
-        let saved = sango_store::programs::append(&self.db, m, fy, &rules, &caller.actor(), self.now()).await;
+        let txn = sango_store::begin_write(&self.db).await?;
+        let saved = sango_store::programs::append(&txn, m, fy, &rules, &caller.actor(), self.now()).await;
+        let saved = match saved {
+            Err(e) if e.is_unique_violation() => return Err(ServiceError::conflict("rules", "another change to this programme was saved at the same moment; reload and retry")),
+            other => other?,
+        };
+        txn.commit().await?;
         self.programs.clear();
-        match saved {
-            Err(e) if e.is_unique_violation() => Err(ServiceError::conflict("rules", "another change to this programme was saved at the same moment; reload and retry")),
-            other => Ok(other?),
-        }
+        Ok(saved)
     }
 }

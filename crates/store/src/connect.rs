@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 use sango_migration::{Migrator, MigratorTrait};
 
 use crate::error::StoreResult;
@@ -14,25 +14,34 @@ pub enum Backend {
     Postgres,
 }
 
+/// How long a SQLite writer waits for another to finish before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`) and applies pending migrations.
-/// SQLite runs in WAL mode with foreign keys enforced and a busy timeout, so that writers queue
-/// instead of failing.
+/// Every SQLite connection runs in WAL mode with foreign keys enforced and a busy timeout; write
+/// transactions start with `BEGIN IMMEDIATE` ([`begin_write`]), so that writers queue instead of
+/// failing.
 pub async fn connect(url: &str) -> StoreResult<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
-    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
-        opts.max_connections(8).min_connections(1);
+        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.journal_mode(SqliteJournalMode::Wal).foreign_keys(true).busy_timeout(SQLITE_BUSY_TIMEOUT).synchronous(SqliteSynchronous::Normal)
+        });
     } else {
         opts.max_connections(16);
     }
     let db = Database::connect(opts).await?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000", "PRAGMA synchronous=NORMAL"] {
-            db.execute_unprepared(pragma).await?;
-        }
-    }
     Migrator::up(&db, None).await?;
     Ok(db)
+}
+
+/// Starts a transaction that will write: on SQLite `BEGIN IMMEDIATE`, which takes the write lock
+/// at once (waiting up to the busy timeout) instead of failing when a read turns into a write.
+pub async fn begin_write(db: &DatabaseConnection) -> StoreResult<DatabaseTransaction> {
+    let opts = TransactionOptions { sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate), ..Default::default() };
+    Ok(db.begin_with_options(opts).await?)
 }
 
 /// The engine behind a connection.

@@ -13,7 +13,7 @@ pub mod programs;
 pub mod records;
 pub mod tokens;
 
-pub use connect::{Backend, connect};
+pub use connect::{Backend, begin_write, connect};
 pub use error::{StoreError, StoreResult};
 pub use records::*;
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
