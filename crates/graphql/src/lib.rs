@@ -1,6 +1,7 @@
 //! The GraphQL API: schema, resolvers, loaders and the mapping of service errors to stable codes.
 //! Resolvers are thin: they read the caller, call one service function and map the result.
 
+pub mod capacity;
 pub mod enums;
 pub mod error;
 pub mod inputs;
@@ -11,11 +12,16 @@ pub mod scalars;
 pub mod types;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptySubscription, SDLExportOptions, Schema};
+use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
 use sango_service::Hub;
 
-pub use mutation::Mutation;
-pub use query::Query;
+/// Every query field: the registry and free capacity.
+#[derive(MergedObject, Default)]
+pub struct Query(query::RegistryQuery, capacity::CapacityQuery);
+
+/// Every mutation field.
+#[derive(MergedObject, Default)]
+pub struct Mutation(mutation::RegistryMutation, capacity::CapacityMutation);
 
 /// The hub's schema type.
 pub type HubSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -26,7 +32,7 @@ pub fn build_schema(hub: Hub) -> HubSchema {
 }
 
 fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query, Mutation, EmptySubscription).limit_depth(16).limit_complexity(5_000)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).limit_depth(16).limit_complexity(5_000)
 }
 
 /// The schema as committed in `schema/schema.graphql`: sorted fields and enum items.

@@ -14,7 +14,8 @@ use crate::types::contract::Contract;
 use crate::types::facility::{Closure, Facility};
 use crate::types::program::Program;
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct RegistryMutation;
 
 /// The largest import file accepted.
 const MAX_IMPORT_BYTES: u64 = 20 * 1024 * 1024;
@@ -28,7 +29,7 @@ pub struct ImportResult {
 }
 
 #[Object]
-impl Mutation {
+impl RegistryMutation {
     /// Registers a facility; its municipality is derived from its location.
     async fn create_facility(&self, ctx: &Context<'_>, input: FacilityInput) -> async_graphql::Result<Facility> {
         let draft = input.into_draft().gql()?;

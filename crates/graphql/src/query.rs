@@ -13,7 +13,8 @@ use crate::types::facility::Facility;
 use crate::types::municipality::{MonthlyDemand, Municipality};
 use crate::types::program::Program;
 
-pub struct Query;
+#[derive(Default)]
+pub struct RegistryQuery;
 
 /// Which facilities to list.
 #[derive(InputObject, Default)]
@@ -45,7 +46,7 @@ pub(crate) fn id(value: &ID, field: &str) -> async_graphql::Result<i64> {
 }
 
 #[Object]
-impl Query {
+impl RegistryQuery {
     /// Municipalities in code order, of one prefecture (two-digit code) or of all Japan.
     async fn municipalities(&self, ctx: &Context<'_>, prefecture: Option<String>) -> async_graphql::Result<Vec<Municipality>> {
         let p = prefecture.map(|p| PrefectureCode::parse(&p)).transpose().gql()?;

@@ -65,6 +65,11 @@ impl Facility {
         let hub = ctx.data_unchecked::<Hub>();
         Ok(hub.closures(self.0.id).await.gql()?.into_iter().map(Into::into).collect())
     }
+    /// Capacity, taken and free slots per day for one type, `from` to `to` inclusive (at most 800 days).
+    async fn calendar(&self, ctx: &Context<'_>, service_type: ServiceType, from: Date, to: Date) -> async_graphql::Result<Vec<crate::capacity::CalendarDay>> {
+        let hub = ctx.data_unchecked::<Hub>();
+        Ok(hub.calendar(self.0.id, service_type.into(), from.0, to.0).await.gql()?.into_iter().map(Into::into).collect())
+    }
     /// Demo and benchmark data: not a real place.
     async fn synthetic(&self) -> bool {
         self.0.draft.synthetic
