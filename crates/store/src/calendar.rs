@@ -75,3 +75,83 @@ fn day_count(table: &'static str, facility_id: i64, t: &str, date: NaiveDate, n:
     let count = u32::try_from(n).map_err(|_| StoreError::corrupt(table, facility_id, "negative count"))?;
     Ok(DayCount { facility_id, service_type, date, count })
 }
+
+/// Capacity of a facility's type on each of `dates`, read inside the caller's transaction:
+/// 0 on a closure, else the override for the date, else the daily capacity (0 if not offered).
+pub async fn capacity_on(c: &impl ConnectionTrait, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> StoreResult<Vec<u32>> {
+    use crate::entity::{facility_closure, facility_service};
+    let daily = facility_service::Entity::find_by_id((facility, t.as_str().to_owned())).one(c).await?.map_or(0, |s| s.daily_capacity.max(0) as u32);
+    let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else { return Ok(vec![]) };
+    let closures = facility_closure::Entity::find()
+        .filter(facility_closure::Column::FacilityId.eq(facility))
+        .filter(facility_closure::Column::FromDate.lte(*last))
+        .filter(facility_closure::Column::ToDate.gte(*first))
+        .all(c)
+        .await?;
+    let overrides = capacity_override::Entity::find()
+        .filter(capacity_override::Column::FacilityId.eq(facility))
+        .filter(capacity_override::Column::ServiceType.eq(t.as_str()))
+        .filter(capacity_override::Column::Date.between(*first, *last))
+        .all(c)
+        .await?;
+    Ok(dates
+        .iter()
+        .map(|d| {
+            let closed = closures.iter().any(|cl| cl.from_date <= *d && *d <= cl.to_date && cl.service_type.as_deref().is_none_or(|s| s == t.as_str()));
+            if closed {
+                0
+            } else {
+                overrides.iter().find(|o| o.date == *d).map_or(daily, |o| o.capacity.max(0) as u32)
+            }
+        })
+        .collect())
+}
+
+/// Takes one slot on each date where fewer than its capacity are taken, with one conditional
+/// `UPDATE … SET taken = taken + 1 WHERE … AND taken < capacity` per date. Returns the dates that
+/// were full; when any is, the caller must roll back (the other dates were taken).
+pub async fn take_one(c: &impl ConnectionTrait, facility: i64, t: ServiceType, dates: &[(NaiveDate, u32)]) -> StoreResult<Vec<NaiveDate>> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let mut full = Vec::new();
+    for (date, capacity) in dates {
+        let row = slot::ActiveModel { facility_id: Set(facility), service_type: Set(t.as_str().to_owned()), date: Set(*date), taken: Set(0) };
+        slot::Entity::insert(row).on_conflict_do_nothing_on([slot::Column::FacilityId, slot::Column::ServiceType, slot::Column::Date]).exec(c).await?;
+        let res = slot::Entity::update_many()
+            .col_expr(slot::Column::Taken, Expr::col(slot::Column::Taken).add(1))
+            .filter(slot::Column::FacilityId.eq(facility))
+            .filter(slot::Column::ServiceType.eq(t.as_str()))
+            .filter(slot::Column::Date.eq(*date))
+            .filter(slot::Column::Taken.lt(*capacity as i32))
+            .exec(c)
+            .await?;
+        if res.rows_affected == 0 {
+            full.push(*date);
+        }
+    }
+    Ok(full)
+}
+
+/// Gives back one slot on each date (never below zero).
+pub async fn release_one(c: &impl ConnectionTrait, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> StoreResult<()> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    slot::Entity::update_many()
+        .col_expr(slot::Column::Taken, Expr::col(slot::Column::Taken).sub(1))
+        .filter(slot::Column::FacilityId.eq(facility))
+        .filter(slot::Column::ServiceType.eq(t.as_str()))
+        .filter(slot::Column::Date.is_in(dates.to_vec()))
+        .filter(slot::Column::Taken.gt(0))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Taken counts of one facility's type on some dates.
+pub async fn taken_on(c: &impl ConnectionTrait, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> StoreResult<Vec<(NaiveDate, u32)>> {
+    let rows = slot::Entity::find()
+        .filter(slot::Column::FacilityId.eq(facility))
+        .filter(slot::Column::ServiceType.eq(t.as_str()))
+        .filter(slot::Column::Date.is_in(dates.to_vec()))
+        .all(c)
+        .await?;
+    Ok(dates.iter().map(|d| (*d, rows.iter().find(|r| r.date == *d).map_or(0, |r| r.taken.max(0) as u32))).collect())
+}

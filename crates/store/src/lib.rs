@@ -1,12 +1,15 @@
 //! Persistence for the hub on SQLite (embedded default) or PostgreSQL, through sea-orm.
 //! Functions take any `ConnectionTrait` so that callers can run them inside one transaction.
 
+pub mod bookings;
 pub mod calendar;
+pub mod cases;
 pub mod connect;
 pub mod contracts;
 pub mod demand;
 pub mod entity;
 pub mod error;
+pub mod events;
 pub mod facilities;
 pub mod municipalities;
 pub mod programs;

@@ -1,0 +1,222 @@
+//! Bookings and their days, with cancellation and recorded use.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sango_domain::{BookingSource, BookingStatus, Outcome, ServiceType, Yen};
+
+use crate::entity::{booking, booking_day};
+use crate::error::{StoreError, StoreResult};
+
+/// A booking with its days.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Booking {
+    pub id: i64,
+    pub reference: String,
+    pub case_id: i64,
+    pub facility_id: i64,
+    pub service_type: ServiceType,
+    pub days: Vec<BookedDay>,
+    pub status: BookingStatus,
+    pub source: BookingSource,
+    pub idempotency_key: Option<String>,
+    /// SHA-256 of the request, to tell a retry from a different request under the same key.
+    pub fingerprint: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub cancellation: Option<Cancellation>,
+}
+
+/// How a booking was cancelled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cancellation {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
+    /// Some when the cancellation was late.
+    pub fee: Option<Yen>,
+}
+
+/// One day of a booking and what happened on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookedDay {
+    pub date: NaiveDate,
+    pub outcome: Option<Outcome>,
+    pub use_record: Option<UseRecord>,
+}
+
+/// What the facility recorded for a day of use (利用実績), read by settlement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UseRecord {
+    pub infants: u32,
+    pub sibling: bool,
+    pub over_four_months: bool,
+    pub high_need: bool,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+/// What a new booking holds.
+pub struct NewBooking<'a> {
+    pub reference: &'a str,
+    pub case_id: i64,
+    pub facility_id: i64,
+    pub service_type: ServiceType,
+    pub dates: &'a [NaiveDate],
+    pub source: BookingSource,
+    pub idempotency_key: Option<&'a str>,
+    pub fingerprint: &'a str,
+}
+
+/// Stores a booking and its days.
+pub async fn insert(c: &impl ConnectionTrait, b: &NewBooking<'_>, actor: &str, now: DateTime<Utc>) -> StoreResult<Booking> {
+    let first = *b.dates.iter().min().expect("a booking has days");
+    let last = *b.dates.iter().max().expect("a booking has days");
+    let row = booking::ActiveModel {
+        reference: Set(b.reference.to_owned()),
+        case_id: Set(b.case_id),
+        facility_id: Set(b.facility_id),
+        service_type: Set(b.service_type.as_str().to_owned()),
+        first_date: Set(first),
+        last_date: Set(last),
+        units: Set(b.dates.len() as i32),
+        status: Set(BookingStatus::Booked.as_str().to_owned()),
+        source: Set(b.source.as_str().to_owned()),
+        idempotency_key: Set(b.idempotency_key.map(str::to_owned)),
+        fingerprint: Set(b.fingerprint.to_owned()),
+        created_at: Set(now),
+        created_by: Set(actor.to_owned()),
+        ..Default::default()
+    }
+    .insert(c)
+    .await?;
+    let days = b.dates.iter().map(|d| booking_day::ActiveModel {
+        booking_id: Set(row.id),
+        date: Set(*d),
+        outcome: Set(None),
+        infants: Set(None),
+        sibling: Set(false),
+        over_four_months: Set(false),
+        high_need: Set(false),
+        recorded_at: Set(None),
+        recorded_by: Set(None),
+    });
+    booking_day::Entity::insert_many(days).exec(c).await?;
+    Ok(with_days(c, vec![row]).await?.remove(0))
+}
+
+pub async fn by_idempotency_key(c: &impl ConnectionTrait, key: &str) -> StoreResult<Option<Booking>> {
+    let rows = booking::Entity::find().filter(booking::Column::IdempotencyKey.eq(key)).all(c).await?;
+    Ok(with_days(c, rows).await?.pop())
+}
+
+pub async fn by_reference(c: &impl ConnectionTrait, reference: &str) -> StoreResult<Option<Booking>> {
+    let rows = booking::Entity::find().filter(booking::Column::Reference.eq(reference)).all(c).await?;
+    Ok(with_days(c, rows).await?.pop())
+}
+
+pub async fn by_id(c: &impl ConnectionTrait, id: i64) -> StoreResult<Option<Booking>> {
+    let rows = booking::Entity::find_by_id(id).all(c).await?;
+    Ok(with_days(c, rows).await?.pop())
+}
+
+/// A case's bookings, oldest first.
+pub async fn of_case(c: &impl ConnectionTrait, case_id: i64) -> StoreResult<Vec<Booking>> {
+    let rows = booking::Entity::find().filter(booking::Column::CaseId.eq(case_id)).order_by_asc(booking::Column::Id).all(c).await?;
+    with_days(c, rows).await
+}
+
+/// A facility's bookings with a day between `from` and `to`, oldest first.
+pub async fn at_facility(c: &impl ConnectionTrait, facility: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Booking>> {
+    let rows = booking::Entity::find()
+        .filter(booking::Column::FacilityId.eq(facility))
+        .filter(booking::Column::FirstDate.lte(to))
+        .filter(booking::Column::LastDate.gte(from))
+        .order_by_asc(booking::Column::Id)
+        .all(c)
+        .await?;
+    with_days(c, rows).await
+}
+
+/// Marks a booking cancelled.
+pub async fn cancel(c: &impl ConnectionTrait, id: i64, by: &str, reason: &str, fee: Option<Yen>, now: DateTime<Utc>) -> StoreResult<()> {
+    let Some(row) = booking::Entity::find_by_id(id).one(c).await? else { return Ok(()) };
+    let mut row: booking::ActiveModel = row.into();
+    row.status = Set(BookingStatus::Cancelled.as_str().to_owned());
+    row.cancelled_at = Set(Some(now));
+    row.cancelled_by = Set(Some(by.to_owned()));
+    row.cancel_reason = Set(Some(reason.to_owned()));
+    row.cancellation_fee = Set(fee.map(|f| f.0));
+    row.update(c).await?;
+    Ok(())
+}
+
+/// Records what happened on one day; marks the booking completed once every day is recorded.
+pub async fn record_day(c: &impl ConnectionTrait, booking_id: i64, date: NaiveDate, outcome: Outcome, u: &UseRecord) -> StoreResult<()> {
+    let Some(day) = booking_day::Entity::find_by_id((booking_id, date)).one(c).await? else { return Ok(()) };
+    let mut day: booking_day::ActiveModel = day.into();
+    day.outcome = Set(Some(outcome.as_str().to_owned()));
+    day.infants = Set(Some(u.infants as i32));
+    day.sibling = Set(u.sibling);
+    day.over_four_months = Set(u.over_four_months);
+    day.high_need = Set(u.high_need);
+    day.recorded_at = Set(Some(u.recorded_at));
+    day.recorded_by = Set(Some(u.recorded_by.clone()));
+    day.update(c).await?;
+    let open = booking_day::Entity::find().filter(booking_day::Column::BookingId.eq(booking_id)).filter(booking_day::Column::Outcome.is_null()).all(c).await?;
+    if open.is_empty() {
+        booking::Entity::update_many()
+            .col_expr(booking::Column::Status, sea_orm::sea_query::Expr::value(BookingStatus::Completed.as_str()))
+            .filter(booking::Column::Id.eq(booking_id))
+            .exec(c)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn with_days(c: &impl ConnectionTrait, rows: Vec<booking::Model>) -> StoreResult<Vec<Booking>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let days = booking_day::Entity::find().filter(booking_day::Column::BookingId.is_in(ids)).order_by_asc(booking_day::Column::Date).all(c).await?;
+    rows.into_iter()
+        .map(|r| {
+            let bad = |m: String| StoreError::corrupt("booking", r.id, m);
+            let mine = days
+                .iter()
+                .filter(|d| d.booking_id == r.id)
+                .map(|d| {
+                    let outcome = d.outcome.as_deref().map(Outcome::parse).transpose().map_err(|e| bad(e.to_string()))?;
+                    let use_record = match (d.recorded_at, &d.recorded_by) {
+                        (Some(at), Some(by)) => Some(UseRecord {
+                            infants: d.infants.unwrap_or(1).max(0) as u32,
+                            sibling: d.sibling,
+                            over_four_months: d.over_four_months,
+                            high_need: d.high_need,
+                            recorded_at: at,
+                            recorded_by: by.clone(),
+                        }),
+                        _ => None,
+                    };
+                    Ok(BookedDay { date: d.date, outcome, use_record })
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            let cancellation = match (r.cancelled_at, &r.cancelled_by) {
+                (Some(at), Some(by)) => Some(Cancellation { at, by: by.clone(), reason: r.cancel_reason.clone().unwrap_or_default(), fee: r.cancellation_fee.map(Yen) }),
+                _ => None,
+            };
+            Ok(Booking {
+                id: r.id,
+                reference: r.reference.clone(),
+                case_id: r.case_id,
+                facility_id: r.facility_id,
+                service_type: ServiceType::parse(&r.service_type).map_err(|e| bad(e.to_string()))?,
+                days: mine,
+                status: BookingStatus::parse(&r.status).map_err(|e| bad(e.to_string()))?,
+                source: BookingSource::parse(&r.source).map_err(|e| bad(e.to_string()))?,
+                idempotency_key: r.idempotency_key.clone(),
+                fingerprint: r.fingerprint.clone(),
+                created_at: r.created_at,
+                created_by: r.created_by.clone(),
+                cancellation,
+            })
+        })
+        .collect()
+}
