@@ -94,6 +94,7 @@ impl MigrationTrait for Migration {
             Table::create()
                 .table("lottery_draw")
                 .col(big_pk_auto("id"))
+                .col(string_len("municipality_code", 6))
                 .col(big_integer("facility_id"))
                 .col(string_len("service_type", 16))
                 .col(date("first_date"))
@@ -108,7 +109,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("lottery_draw", &["facility_id", "service_type", "first_date"]).unique().to_owned()).await?;
+        m.create_index(index("lottery_draw", &["municipality_code", "facility_id", "service_type", "first_date"]).unique().to_owned()).await?;
 
         m.create_table(
             Table::create()

@@ -28,28 +28,8 @@ pub fn check_request(rules: &ProgramRules, r: &Request) -> DomainResult<()> {
     if r.multiples == 0 || r.multiples > 5 {
         return Err(DomainError::invalid("multiples", "the number of infants must be 1 to 5"));
     }
-    let rule = rules.service(t).ok_or_else(|| DomainError::invalid("serviceType", format!("the programme does not offer {t}")))?;
     let last = r.start + chrono::Days::new(u64::from(r.days - 1));
-    if r.infant_birth > r.start {
-        return Err(DomainError::invalid("infantBirthDate", "the infant is born after the first day of use"));
-    }
-    let age = (r.start - r.infant_birth).num_days();
-    if age < i64::from(rule.earliest_day_after_birth) {
-        return Err(DomainError::invalid(
-            "startDate",
-            format!("{t}: use starts on day {} after birth at the earliest; {} is day {age}", rule.earliest_day_after_birth, r.start),
-        ));
-    }
-    match rule.max_infant_age.first_ineligible_day(r.infant_birth) {
-        Some(too_old) if last >= too_old => {
-            let limit = match rule.max_infant_age {
-                sango_domain::program::AgeLimit::Days(n) => format!("{n} days"),
-                sango_domain::program::AgeLimit::Months(n) => format!("{n} months"),
-            };
-            return Err(DomainError::invalid("infantBirthDate", format!("{t}: infants must be under {limit} on every day of use; from {too_old} this infant is too old")));
-        }
-        _ => {}
-    }
+    let rule = check_infant(rules, t, r.start, last, r.infant_birth)?;
     let multiplier = if rules.multiples_multiply_limits { r.multiples } else { 1 };
     if let Some(max) = rule.max_units {
         let limit = max * multiplier;
@@ -57,16 +37,44 @@ pub fn check_request(rules: &ProgramRules, r: &Request) -> DomainResult<()> {
             return Err(DomainError::invalid("days", format!("{t}: at most {limit} {} a fiscal year; {} used, {} asked for", unit_name(rule.unit), r.used_so_far, r.days)));
         }
     }
-    if let Some(nights) = rule.max_consecutive_nights.filter(|_| t == ServiceType::ShortStay) {
-        if r.days - 1 > nights {
-            return Err(DomainError::invalid("days", format!("{t}: at most {nights} consecutive nights ({} days); {} nights asked for", nights + 1, r.days - 1)));
-        }
-    }
+    check_consecutive(rule, r.days)?;
     for limit in rules.combined_limits.iter().filter(|c| c.service_types.contains(&t)) {
         let max = limit.max_units * multiplier;
         if r.used_so_far + r.days > max {
             let names: Vec<&str> = limit.service_types.iter().map(|t| t.as_str()).collect();
             return Err(DomainError::invalid("days", format!("{}: at most {max} together; {} used, {} asked for", names.join(" + "), r.used_so_far, r.days)));
+        }
+    }
+    Ok(())
+}
+
+/// The type is offered, and the infant is old enough on the first day and young enough on the
+/// last. Returns the type's rule.
+pub fn check_infant(rules: &ProgramRules, t: ServiceType, first: NaiveDate, last: NaiveDate, birth: NaiveDate) -> DomainResult<&sango_domain::program::ServiceRule> {
+    let rule = rules.service(t).ok_or_else(|| DomainError::invalid("serviceType", format!("the programme does not offer {t}")))?;
+    if birth > first {
+        return Err(DomainError::invalid("infantBirthDate", "the infant is born after the first day of use"));
+    }
+    let age = (first - birth).num_days();
+    if age < i64::from(rule.earliest_day_after_birth) {
+        return Err(DomainError::invalid("startDate", format!("{t}: use starts on day {} after birth at the earliest; {first} is day {age}", rule.earliest_day_after_birth)));
+    }
+    if let Some(too_old) = rule.max_infant_age.first_ineligible_day(birth).filter(|d| last >= *d) {
+        let limit = match rule.max_infant_age {
+            sango_domain::program::AgeLimit::Days(n) => format!("{n} days"),
+            sango_domain::program::AgeLimit::Months(n) => format!("{n} months"),
+        };
+        return Err(DomainError::invalid("infantBirthDate", format!("{t}: infants must be under {limit} on every day of use; from {too_old} this infant is too old")));
+    }
+    Ok(rule)
+}
+
+/// A short stay of `run` consecutive days is `run − 1` nights; the programme may cap them.
+pub fn check_consecutive(rule: &sango_domain::program::ServiceRule, run: u32) -> DomainResult<()> {
+    let t = rule.service_type;
+    if let Some(nights) = rule.max_consecutive_nights.filter(|_| t == ServiceType::ShortStay) {
+        if run.saturating_sub(1) > nights {
+            return Err(DomainError::invalid("days", format!("{t}: at most {nights} consecutive nights ({} days); {} nights asked for", nights + 1, run - 1)));
         }
     }
     Ok(())

@@ -7,5 +7,5 @@ pub mod eligibility;
 pub mod search;
 
 pub use calendar::{Calendars, ServiceCalendar};
-pub use eligibility::{Request, check_request};
+pub use eligibility::{Request, check_consecutive, check_infant, check_request};
 pub use search::{Hit, NearbyQuery, SearchState, nearby};

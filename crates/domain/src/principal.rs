@@ -102,6 +102,24 @@ impl Principal {
     }
 }
 
+impl Principal {
+    /// May see and act on a case (register, book, cancel, apply): its municipality's staff, and
+    /// the prefecture's coordinator for cases flagged for cross-boundary coordination. Nobody
+    /// else, admins included, sees case data.
+    pub fn may_manage_case(&self, m: LgCode, coordination: bool) -> bool {
+        match self {
+            Self::MunicipalStaff(own) => *own == m,
+            Self::PrefectureCoordinator(p) => coordination && m.prefecture() == *p,
+            _ => false,
+        }
+    }
+
+    /// May see a booking (with only what care needs) and record its use: the facility's staff.
+    pub fn is_staff_of(&self, facility: i64) -> bool {
+        *self == Self::FacilityStaff(facility)
+    }
+}
+
 impl fmt::Display for Principal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.role(), self.scope())
@@ -133,6 +151,19 @@ mod tests {
         assert!(!staff.may_edit_municipality(yonago));
         assert!(!Principal::PrefectureCoordinator(tottori.prefecture()).may_edit_municipality(tottori));
         assert!(Principal::Admin.may_edit_municipality(yonago));
+    }
+
+    #[test]
+    fn cases_are_seen_only_by_their_municipality_and_flagged_ones_by_the_coordinator() {
+        let tottori = LgCode::parse("312011").unwrap();
+        let yonago = LgCode::parse("312029").unwrap();
+        assert!(Principal::MunicipalStaff(tottori).may_manage_case(tottori, false));
+        assert!(!Principal::MunicipalStaff(yonago).may_manage_case(tottori, true));
+        let coordinator = Principal::PrefectureCoordinator(tottori.prefecture());
+        assert!(!coordinator.may_manage_case(tottori, false));
+        assert!(coordinator.may_manage_case(tottori, true));
+        assert!(!Principal::Admin.may_manage_case(tottori, true));
+        assert!(!Principal::MunicipalFinance(tottori).may_manage_case(tottori, false));
     }
 
     #[test]

@@ -90,13 +90,26 @@ impl Hub {
     /// Rebuilds the in-memory search state from the database.
     pub(crate) async fn refresh_search(&self) -> ServiceResult<()> {
         let state = load(&self.db).await?;
-        *self.search.write().expect("search state lock poisoned") = Arc::new(state);
+        *self.search.write().expect("search state lock poisoned") = state;
         self.programs.clear();
         Ok(())
     }
 
-    pub(crate) fn search_state(&self) -> Arc<SearchState> {
-        self.search.read().expect("search state lock poisoned").clone()
+    /// The search state, read-locked: hold it only for synchronous work.
+    pub(crate) fn search_state(&self) -> std::sync::RwLockReadGuard<'_, SearchState> {
+        self.search.read().expect("search state lock poisoned")
+    }
+
+    /// Mirrors a committed change of taken slots in memory (+1 per date for a booking or a hold,
+    /// −1 for a release), so that the next search sees it without a rebuild.
+    pub(crate) fn adjust_taken(&self, facility: i64, t: ServiceType, dates: &[NaiveDate], delta: i32) {
+        let mut state = self.search.write().expect("search state lock poisoned");
+        if let Some(cal) = state.calendars.get_mut(facility, t) {
+            for d in dates {
+                let n = cal.taken.entry(*d).or_insert(0);
+                *n = n.saturating_add_signed(delta);
+            }
+        }
     }
 
     /// The programme in force, cached.

@@ -22,8 +22,11 @@ pub struct Hub {
     pub(crate) db: DatabaseConnection,
     boundaries: Arc<RwLock<Arc<BoundaryIndex>>>,
     pub(crate) tokens: TokenCache,
-    pub(crate) search: Arc<RwLock<Arc<SearchState>>>,
+    pub(crate) search: Arc<RwLock<SearchState>>,
     pub(crate) programs: ProgramCache,
+    pub(crate) changes: tokio::sync::broadcast::Sender<crate::live::CapacityChange>,
+    /// How long a waitlist offer stands before it passes on.
+    pub(crate) offer_ttl: chrono::Duration,
     clock: Clock,
 }
 
@@ -45,12 +48,20 @@ impl Hub {
             tokens: TokenCache::new(),
             search: Arc::default(),
             programs: ProgramCache::new(),
+            changes: tokio::sync::broadcast::channel(crate::live::CHANNEL_CAPACITY).0,
+            offer_ttl: chrono::Duration::hours(24),
             clock,
         };
         crate::boundaries::ensure_japan(&hub).await?;
         hub.reload_boundaries().await?;
         hub.refresh_search().await?;
         Ok(hub)
+    }
+
+    /// Sets how long a waitlist offer stands (default 24 hours).
+    pub fn with_offer_ttl(mut self, ttl: chrono::Duration) -> Self {
+        self.offer_ttl = ttl;
+        self
     }
 
     /// The database, for the few callers (tests, benchmarks) that query it directly.

@@ -2,8 +2,10 @@
 //! database, and caches. Transports (GraphQL, CLI) call these and nothing below them.
 
 pub mod auth;
+pub mod booking;
 pub mod boundaries;
 pub mod capacity;
+pub mod cases;
 pub mod contracts;
 pub mod coordination;
 pub mod demo;
@@ -11,8 +13,12 @@ pub mod error;
 pub mod facilities;
 pub mod hub;
 pub mod import;
+pub mod live;
+pub mod lottery;
 pub mod municipalities;
 pub mod programs;
+pub mod use_records;
+pub mod waitlist;
 
 pub use auth::Caller;
 pub use boundaries::BoundaryImport;

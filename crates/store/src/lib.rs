@@ -11,10 +11,12 @@ pub mod entity;
 pub mod error;
 pub mod events;
 pub mod facilities;
+pub mod lottery;
 pub mod municipalities;
 pub mod programs;
 pub mod records;
 pub mod tokens;
+pub mod waitlist;
 
 pub use connect::{Backend, begin_write, connect};
 pub use error::{StoreError, StoreResult};

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod booking;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -76,4 +78,29 @@ pub fn staff(code: &str) -> Caller {
 
 pub fn code(s: &str) -> sango_domain::LgCode {
     sango_domain::LgCode::parse(s).unwrap()
+}
+
+/// A clock tests can move.
+#[derive(Clone)]
+pub struct TestClock(Arc<std::sync::atomic::AtomicI64>);
+
+impl TestClock {
+    /// Sets the time to a JST wall-clock time `YYYY-MM-DD HH:MM:SS`.
+    pub fn set_jst(&self, jst: &str) {
+        let local = chrono::NaiveDateTime::parse_from_str(jst, "%Y-%m-%d %H:%M:%S").unwrap();
+        self.0.store((local - chrono::Duration::hours(9)).and_utc().timestamp(), Ordering::SeqCst);
+    }
+
+    pub fn advance(&self, d: chrono::Duration) {
+        self.0.fetch_add(d.num_seconds(), Ordering::SeqCst);
+    }
+}
+
+/// A hub over a fresh database whose clock starts at a JST time and can be moved.
+pub async fn hub_with_clock(jst: &str) -> (Hub, TestClock) {
+    let clock = TestClock(Arc::new(std::sync::atomic::AtomicI64::new(0)));
+    clock.set_jst(jst);
+    let c = clock.clone();
+    let hub = Hub::open_with_clock(&fresh_database_url().await, Arc::new(move || Utc.timestamp_opt(c.0.load(Ordering::SeqCst), 0).unwrap())).await.expect("hub opens");
+    (hub, clock)
 }

@@ -7,6 +7,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
+    /// Whose applicants were drawn.
+    pub municipality_code: String,
     pub facility_id: i64,
     pub service_type: String,
     pub first_date: Date,

@@ -1,0 +1,251 @@
+//! First-come booking that never sells a slot twice, and cancellation. A booking takes one slot on
+//! each of its dates with a conditional update inside one write transaction; any full date rolls
+//! the whole booking back. Retrying with the same idempotency key returns the same booking.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use sango_booking::{Usage, check_limits, check_window, longest_run};
+use sango_domain::{ApplicationMethod, BookingSource, BookingStatus, FiscalYear, ProgramRules, ServiceType};
+use sango_store::DatabaseTransaction;
+use sango_store::bookings::{Booking, NewBooking};
+use sango_store::cases::Case;
+use sha2::{Digest, Sha256};
+
+use crate::auth::Caller;
+use crate::cases::reference;
+use crate::error::{Problem, ServiceError, ServiceResult};
+use crate::hub::Hub;
+
+/// The most days one booking may hold.
+pub const MAX_BOOKING_DAYS: usize = 31;
+
+/// A booking request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookRequest {
+    pub case: String,
+    pub facility_id: i64,
+    pub service_type: ServiceType,
+    pub dates: Vec<NaiveDate>,
+    pub idempotency_key: Option<String>,
+}
+
+impl BookRequest {
+    /// The sorted, distinct dates, or BAD_USER_INPUT.
+    pub(crate) fn checked_dates(&self) -> ServiceResult<Vec<NaiveDate>> {
+        check_dates(&self.dates)
+    }
+
+    fn fingerprint(&self, dates: &[NaiveDate]) -> String {
+        let text = format!("{}|{}|{}|{:?}", self.case.trim(), self.facility_id, self.service_type, dates);
+        hex::encode(Sha256::digest(text.as_bytes()))
+    }
+}
+
+pub(crate) fn check_dates(dates: &[NaiveDate]) -> ServiceResult<Vec<NaiveDate>> {
+    let set: BTreeSet<NaiveDate> = dates.iter().copied().collect();
+    if set.is_empty() || set.len() > MAX_BOOKING_DAYS {
+        return Err(ServiceError::bad_input("dates", format!("give 1 to {MAX_BOOKING_DAYS} dates")));
+    }
+    if set.len() != dates.len() {
+        return Err(ServiceError::bad_input("dates", "a date is listed twice"));
+    }
+    let v: Vec<NaiveDate> = set.into_iter().collect();
+    if FiscalYear::containing(v[0]) != FiscalYear::containing(v[v.len() - 1]) {
+        return Err(ServiceError::bad_input("dates", "a booking may not cross April 1: book each fiscal year separately"));
+    }
+    Ok(v)
+}
+
+impl Hub {
+    /// Books the slots for a case, first come first served, or fails with CONFLICT naming the full days.
+    pub async fn book(&self, caller: &Caller, req: BookRequest) -> ServiceResult<Booking> {
+        let dates = req.checked_dates()?;
+        let fingerprint = req.fingerprint(&dates);
+        if let Some(key) = &req.idempotency_key {
+            if key.is_empty() || key.len() > 128 {
+                return Err(ServiceError::bad_input("idempotencyKey", "an idempotency key is 1 to 128 characters"));
+            }
+            if let Some(found) = self.replay(caller, key, &fingerprint).await? {
+                return Ok(found);
+            }
+        }
+        let case = self.case(caller, &req.case).await?;
+        let rules = self.check_fits(&case, req.facility_id, req.service_type, &dates, None).await?;
+        if rules.application.method == ApplicationMethod::Lottery {
+            return Err(ServiceError::bad_input("case", format!("{} allocates by lottery: apply for the slots instead", case.profile.municipality)));
+        }
+        check_window(&rules.application, dates[0], self.now())?;
+
+        let txn = sango_store::begin_write(&self.db).await?;
+        self.take_slots(&txn, req.facility_id, req.service_type, &dates).await?;
+        let new = NewBooking {
+            reference: &reference('B'),
+            case_id: case.id,
+            facility_id: req.facility_id,
+            service_type: req.service_type,
+            dates: &dates,
+            source: BookingSource::FirstCome,
+            idempotency_key: req.idempotency_key.as_deref(),
+            fingerprint: &fingerprint,
+        };
+        let booking = match sango_store::bookings::insert(&txn, &new, &caller.actor(), self.now()).await {
+            Ok(b) => b,
+            Err(e) if e.is_unique_violation() && req.idempotency_key.is_some() => {
+                // The same key won a race from another request: answer as a retry would.
+                txn.rollback().await?;
+                let key = req.idempotency_key.as_deref().expect("checked");
+                return self.replay(caller, key, &fingerprint).await?.ok_or_else(|| ServiceError::internal("idempotent booking vanished"));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.log(&txn, caller, "BOOKED", &format!("booking:{}", booking.reference), None, serde_json::json!({ "case": case.reference, "facility": req.facility_id, "serviceType": req.service_type, "dates": dates })).await?;
+        txn.commit().await?;
+        self.slots_changed(req.facility_id, req.service_type, &dates, 1);
+        Ok(booking)
+    }
+
+    /// The booking already made under `key`: the same one for the same request, CONFLICT for a different one.
+    async fn replay(&self, caller: &Caller, key: &str, fingerprint: &str) -> ServiceResult<Option<Booking>> {
+        let Some(found) = sango_store::bookings::by_idempotency_key(&self.db, key).await? else { return Ok(None) };
+        let case = sango_store::cases::by_id(&self.db, found.case_id).await?;
+        let p = caller.require()?;
+        let visible = case.is_some_and(|c| p.may_manage_case(c.profile.municipality, c.profile.coordination));
+        if !visible || found.fingerprint != fingerprint {
+            return Err(ServiceError::conflict("idempotencyKey", "this idempotency key was already used for a different booking"));
+        }
+        Ok(Some(found))
+    }
+
+    /// Takes one slot on every date inside `txn`, or rolls nothing back itself but returns CONFLICT
+    /// listing the full days (the caller's transaction must then be dropped).
+    pub(crate) async fn take_slots(&self, txn: &DatabaseTransaction, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> ServiceResult<()> {
+        let caps = sango_store::calendar::capacity_on(txn, facility, t, dates).await?;
+        let wanted: Vec<(NaiveDate, u32)> = dates.iter().copied().zip(caps).collect();
+        let full = sango_store::calendar::take_one(txn, facility, t, &wanted).await?;
+        if full.is_empty() {
+            return Ok(());
+        }
+        let list: Vec<String> = full.iter().map(ToString::to_string).collect();
+        let mut e = ServiceError::conflict("dates", format!("no free {t} slot on {}", list.join(", ")));
+        e.problems = full.iter().map(|d| Problem { row: None, column: Some("dates".into()), message: format!("{d} is full") }).collect();
+        Err(e)
+    }
+
+    /// Every rule a booking of `dates` must pass for this case, except the application window
+    /// (lotteries and waitlists apply their own). Returns the programme in force.
+    pub(crate) async fn check_fits(&self, case: &Case, facility: i64, t: ServiceType, dates: &[NaiveDate], ignore_booking: Option<i64>) -> ServiceResult<std::sync::Arc<ProgramRules>> {
+        let m = case.profile.municipality;
+        let (first, last) = (dates[0], dates[dates.len() - 1]);
+        let fy = FiscalYear::containing(first);
+        let rules = self.rules(m, fy).await?.ok_or_else(|| ServiceError::bad_input("dates", format!("{m} has no programme for {}", fy.wareki())))?;
+        let f = self.facility(facility).await?.filter(|f| f.active).ok_or_else(|| ServiceError::not_found("facilityId", format!("no facility {facility}")))?;
+        if !f.draft.services.iter().any(|s| s.service_type == t) {
+            return Err(ServiceError::bad_input("serviceType", format!("facility {facility} does not offer {t}")));
+        }
+        let contracts = sango_store::contracts::current(&self.db, Some(m), Some(facility), Some(t)).await?;
+        if !contracts.iter().any(|c| c.terms.valid_on(first) && c.terms.valid_on(last)) {
+            return Err(ServiceError::bad_input("facilityId", format!("{m} has no {t} contract with facility {facility} covering {first} to {last}")));
+        }
+        let rule = sango_availability::check_infant(&rules, t, first, last, case.profile.infant_birth_date).map_err(|e| ServiceError::from(e))?;
+        sango_availability::check_consecutive(rule, longest_run(dates)).map_err(|mut e| {
+            e.field = "dates".into();
+            ServiceError::from(e)
+        })?;
+        let bookings = sango_store::bookings::of_case(&self.db, case.id).await?;
+        let clash = bookings
+            .iter()
+            .filter(|b| b.status != BookingStatus::Cancelled && b.service_type == t && Some(b.id) != ignore_booking)
+            .flat_map(|b| b.days.iter().map(|d| d.date))
+            .find(|d| dates.contains(d));
+        if let Some(d) = clash {
+            return Err(ServiceError::conflict("dates", format!("the case already has a {t} booking on {d}")));
+        }
+        let usage = usage_of(&bookings, fy, ignore_booking);
+        check_limits(&rules, t, dates.len() as u32, case.profile.multiples, &usage)?;
+        Ok(rules)
+    }
+
+    /// Cancels a booking: its municipality (or coordinator) or the facility's staff. A cancellation
+    /// after the programme's deadline records the fee for the case's tier. The freed slots are
+    /// offered at once to the waitlist.
+    pub async fn cancel_booking(&self, caller: &Caller, booking_ref: &str, reason: &str) -> ServiceResult<Booking> {
+        let p = caller.require()?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(ServiceError::bad_input("reason", "say why, in 1 to 500 characters"));
+        }
+        let (booking, case) = self.visible_booking(caller, booking_ref).await?;
+        if booking.status != BookingStatus::Booked {
+            return Err(ServiceError::conflict("booking", format!("the booking is {} and cannot be cancelled", booking.status.as_str())));
+        }
+        if booking.days.iter().any(|d| d.outcome.is_some()) {
+            return Err(ServiceError::conflict("booking", "use has already been recorded for this booking"));
+        }
+        let first = booking.days[0].date;
+        let rules = self.rules(case.profile.municipality, FiscalYear::containing(first)).await?;
+        let fee = rules.and_then(|r| sango_booking::cancellation_fee(&r, booking.service_type, case.profile.tier, first, self.now()));
+        let dates: Vec<NaiveDate> = booking.days.iter().map(|d| d.date).collect();
+        let txn = sango_store::begin_write(&self.db).await?;
+        sango_store::calendar::release_one(&txn, booking.facility_id, booking.service_type, &dates).await?;
+        sango_store::bookings::cancel(&txn, booking.id, &p.to_string(), reason, fee, self.now()).await?;
+        let data = serde_json::json!({ "fee": fee.map(|f| f.0), "dates": dates });
+        self.log(&txn, caller, "CANCELLED", &format!("booking:{}", booking.reference), Some(reason), data).await?;
+        txn.commit().await?;
+        self.slots_changed(booking.facility_id, booking.service_type, &dates, -1);
+        self.refill(booking.facility_id, booking.service_type, &dates).await?;
+        sango_store::bookings::by_id(&self.db, booking.id).await?.ok_or_else(|| ServiceError::internal("booking vanished"))
+    }
+
+    /// A booking the caller may see, with its case.
+    pub(crate) async fn visible_booking(&self, caller: &Caller, reference: &str) -> ServiceResult<(Booking, Case)> {
+        let p = caller.require()?;
+        let not_found = || ServiceError::not_found("booking", format!("no booking {reference}"));
+        let booking = sango_store::bookings::by_reference(&self.db, reference.trim()).await?.ok_or_else(not_found)?;
+        let case = sango_store::cases::by_id(&self.db, booking.case_id).await?.ok_or_else(not_found)?;
+        if p.may_manage_case(case.profile.municipality, case.profile.coordination) || p.is_staff_of(booking.facility_id) {
+            Ok((booking, case))
+        } else {
+            Err(not_found())
+        }
+    }
+
+    /// A case's bookings.
+    pub async fn bookings_of_case(&self, caller: &Caller, case_ref: &str) -> ServiceResult<Vec<Booking>> {
+        let case = self.case(caller, case_ref).await?;
+        Ok(sango_store::bookings::of_case(&self.db, case.id).await?)
+    }
+
+    /// A facility's bookings over a period, for its staff (and the municipality's staff, for their own cases).
+    pub async fn facility_bookings(&self, caller: &Caller, facility: i64, from: NaiveDate, to: NaiveDate) -> ServiceResult<Vec<(Booking, Case)>> {
+        let p = caller.require()?;
+        if to < from || (to - from).num_days() > 366 {
+            return Err(ServiceError::bad_input("to", "give a period of at most a year"));
+        }
+        let bookings = sango_store::bookings::at_facility(&self.db, facility, from, to).await?;
+        let ids: Vec<i64> = bookings.iter().map(|b| b.case_id).collect();
+        let cases = sango_store::cases::by_ids(&self.db, &ids).await?;
+        Ok(bookings
+            .into_iter()
+            .filter_map(|b| {
+                let case = cases.iter().find(|c| c.id == b.case_id)?.clone();
+                (p.is_staff_of(facility) || p.may_manage_case(case.profile.municipality, case.profile.coordination)).then_some((b, case))
+            })
+            .collect())
+    }
+
+    /// The age in days of a case's infant on a date (what facility staff need for care).
+    pub fn infant_age_days(case: &Case, on: NaiveDate) -> i64 {
+        (on - case.profile.infant_birth_date).num_days()
+    }
+}
+
+/// Units of each type booked (and not cancelled) in a fiscal year: no-shows count, as the slot was held.
+fn usage_of(bookings: &[Booking], fy: FiscalYear, ignore_booking: Option<i64>) -> Usage {
+    let mut usage = Usage::default();
+    for b in bookings.iter().filter(|b| b.status != BookingStatus::Cancelled && Some(b.id) != ignore_booking) {
+        let n = b.days.iter().filter(|d| FiscalYear::containing(d.date) == fy).count() as u32;
+        *usage.by_type.entry(b.service_type).or_insert(0) += n;
+    }
+    usage
+}

@@ -1,0 +1,213 @@
+//! Booking on the backend under test: never overbooked under concurrency, idempotent, refused
+//! exactly at each rule's boundary, cancellations refill from the waitlist.
+
+mod support;
+
+use sango_service::ErrorCode;
+use support::booking::*;
+use support::*;
+
+/// 2025-06-10 is a Tuesday: the window runs from 2025-05-27 00:00 to 2025-06-09 10:00 JST.
+const DAY: &str = "2025-06-10";
+
+#[tokio::test]
+async fn concurrent_clients_get_exactly_the_free_slots() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 1).await;
+    let mut trial = 0u32;
+    for n in [2usize, 10, 100] {
+        for c in [1i64, 3, n as i64 / 2 + 1] {
+            // Each trial on its own day of the window, with capacity c.
+            let date = d("2025-06-10") + chrono::Days::new(u64::from(trial % 5));
+            trial += 1;
+            let day = date.to_string();
+            let existing = hub.calendar(facility, T, date, date).await.unwrap()[0].taken as i64;
+            hub.set_capacity(&admin(), facility, T, date, date, c + existing).await.unwrap();
+            let mut cases = Vec::new();
+            for _ in 0..n {
+                cases.push(case(&hub, "312011", "2025-05-01", false).await);
+            }
+            let tasks: Vec<_> = cases
+                .iter()
+                .map(|k| {
+                    let hub = hub.clone();
+                    let req = request(k, facility, &[&day], None);
+                    tokio::spawn(async move { hub.book(&staff("312011"), req).await })
+                })
+                .collect();
+            let mut won = 0;
+            for t in tasks {
+                match t.await.unwrap() {
+                    Ok(_) => won += 1,
+                    Err(e) => assert_eq!(e.code, ErrorCode::Conflict, "{e}"),
+                }
+            }
+            assert_eq!(won, (n as i64).min(c), "n = {n}, c = {c}");
+            let cal = hub.calendar(facility, T, date, date).await.unwrap()[0];
+            assert_eq!((cal.taken as i64, cal.capacity as i64), (existing + won, c + existing), "memory and database agree");
+            let stored = sango_store::calendar::taken_on(hub.db(), facility, T, &[date]).await.unwrap()[0].1;
+            assert_eq!(stored, cal.taken);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_same_key_returns_the_same_booking_and_other_content_is_refused() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 3).await;
+    let k = case(&hub, "312011", "2025-05-01", false).await;
+    let first = hub.book(&staff("312011"), request(&k, facility, &[DAY], Some("key-1"))).await.unwrap();
+    let again = hub.book(&staff("312011"), request(&k, facility, &[DAY], Some("key-1"))).await.unwrap();
+    assert_eq!(first.reference, again.reference);
+    assert_eq!(hub.calendar(facility, T, d(DAY), d(DAY)).await.unwrap()[0].taken, 1, "a retry takes nothing more");
+    let e = hub.book(&staff("312011"), request(&k, facility, &["2025-06-11"], Some("key-1"))).await.unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Conflict, Some("idempotencyKey")));
+    // Another municipality cannot learn anything from a key it did not use.
+    let other = case(&hub, "312029", "2025-05-01", false).await;
+    let e = hub.book(&staff("312029"), request(&other, facility, &[DAY], Some("key-1"))).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+}
+
+#[tokio::test]
+async fn a_full_day_is_named_and_nothing_is_taken() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 1).await;
+    let a = case(&hub, "312011", "2025-05-01", false).await;
+    let b = case(&hub, "312011", "2025-05-01", false).await;
+    hub.book(&staff("312011"), request(&a, facility, &["2025-06-11"], None)).await.unwrap();
+    let e = hub.book(&staff("312011"), request(&b, facility, &["2025-06-10", "2025-06-11", "2025-06-12"], None)).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert!(e.message.contains("2025-06-11"), "{}", e.message);
+    let days = hub.calendar(facility, T, d("2025-06-10"), d("2025-06-12")).await.unwrap();
+    assert_eq!(days.iter().map(|x| x.taken).collect::<Vec<_>>(), vec![0, 1, 0], "the free days were not kept");
+}
+
+#[tokio::test]
+async fn the_window_closes_at_ten_on_the_business_day_before() {
+    // 2025-07-22 is a Tuesday after 海の日 (Monday 2025-07-21): the window closes Friday 2025-07-18 10:00.
+    let (hub, clock) = hub_with_clock("2025-07-18 09:59:59").await;
+    let facility = world(&hub, 5).await;
+    let a = case(&hub, "312011", "2025-06-01", false).await;
+    let b = case(&hub, "312011", "2025-06-01", false).await;
+    hub.book(&staff("312011"), request(&a, facility, &["2025-07-22"], None)).await.unwrap();
+    clock.set_jst("2025-07-18 10:00:00");
+    let e = hub.book(&staff("312011"), request(&b, facility, &["2025-07-22"], None)).await.unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::BadUserInput, Some("dates")));
+    assert!(e.message.contains("2025-07-18 10:00"), "{}", e.message);
+    // And it opens 14 days before, at midnight.
+    clock.set_jst("2025-07-07 23:59:59");
+    assert!(hub.book(&staff("312011"), request(&b, facility, &["2025-07-22"], None)).await.is_err());
+    clock.set_jst("2025-07-08 00:00:00");
+    hub.book(&staff("312011"), request(&b, facility, &["2025-07-22"], None)).await.unwrap();
+}
+
+#[tokio::test]
+async fn rules_refuse_exactly_at_their_boundaries() {
+    let (hub, clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 5).await;
+    // Under 4 months: born 2025-02-10, too old from 2025-06-10.
+    let old = case(&hub, "312011", "2025-02-10", false).await;
+    hub.book(&staff("312011"), request(&old, facility, &["2025-06-09"], None)).await.unwrap();
+    let e = hub.book(&staff("312011"), request(&old, facility, &["2025-06-10"], None)).await.unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("infantBirthDate"));
+    // From day 4 after birth: born 2025-06-07, day 3 is 06-10, day 4 is 06-11.
+    let young = case(&hub, "312011", "2025-06-07", false).await;
+    assert_eq!(hub.book(&staff("312011"), request(&young, facility, &["2025-06-10"], None)).await.unwrap_err().field.as_deref(), Some("startDate"));
+    hub.book(&staff("312011"), request(&young, facility, &["2025-06-11"], None)).await.unwrap();
+    // 7 days a year: the 7th is allowed, the 8th is not. 6 consecutive nights at most.
+    let k = case(&hub, "312011", "2025-05-01", false).await;
+    let e = hub.book(&staff("312011"), request(&k, facility, &["2025-06-03", "2025-06-04", "2025-06-05", "2025-06-06", "2025-06-07", "2025-06-08", "2025-06-09", "2025-06-10"], None)).await.unwrap_err();
+    assert_eq!(e.message, "SHORT_STAY: at most 6 consecutive nights (7 days); 7 nights asked for");
+    let e = hub.book(&staff("312011"), request(&k, facility, &["2025-06-03", "2025-06-04", "2025-06-05", "2025-06-06", "2025-06-09", "2025-06-10", "2025-06-11", "2025-06-12"], None)).await.unwrap_err();
+    assert_eq!(e.message, "SHORT_STAY: at most 7 days a fiscal year; 0 used, 8 asked for");
+    hub.book(&staff("312011"), request(&k, facility, &["2025-06-03", "2025-06-04", "2025-06-05", "2025-06-06"], None)).await.unwrap();
+    hub.book(&staff("312011"), request(&k, facility, &["2025-06-11", "2025-06-12", "2025-06-13"], None)).await.unwrap();
+    clock.set_jst("2025-06-05 09:00:00");
+    let e = hub.book(&staff("312011"), request(&k, facility, &["2025-06-17"], None)).await.unwrap_err();
+    assert_eq!(e.message, "SHORT_STAY: at most 7 days a fiscal year; 7 used, 1 asked for");
+    // The same case may not hold the same day twice.
+    let twice = case(&hub, "312011", "2025-05-01", false).await;
+    hub.book(&staff("312011"), request(&twice, facility, &["2025-06-16"], None)).await.unwrap();
+    assert_eq!(hub.book(&staff("312011"), request(&twice, facility, &["2025-06-16"], None)).await.unwrap_err().code, ErrorCode::Conflict);
+}
+
+#[tokio::test]
+async fn neighbours_cannot_book_or_see_each_others_cases() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 5).await;
+    let k = case(&hub, "312011", "2025-05-01", false).await;
+    let e = hub.book(&staff("312029"), request(&k, facility, &[DAY], None)).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound, "a neighbour's case does not exist for them");
+    assert_eq!(hub.case(&staff("312029"), &k.reference).await.unwrap_err().code, ErrorCode::NotFound);
+    assert_eq!(hub.case(&admin(), &k.reference).await.unwrap_err().code, ErrorCode::NotFound, "admins see no case data");
+    // A lottery municipality cannot book first come.
+    let y = case(&hub, "312029", "2025-05-01", false).await;
+    assert_eq!(hub.book(&staff("312029"), request(&y, facility, &[DAY], None)).await.unwrap_err().field.as_deref(), Some("case"));
+}
+
+#[tokio::test]
+async fn a_cancellation_refills_from_the_waitlist_and_unanswered_offers_pass_on() {
+    let (hub, clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let hub = hub.with_offer_ttl(chrono::Duration::hours(2));
+    let facility = world(&hub, 1).await;
+    let (a, b, c) = (case(&hub, "312011", "2025-05-01", false).await, case(&hub, "312011", "2025-05-01", false).await, case(&hub, "312011", "2025-05-01", false).await);
+    let booked = hub.book(&staff("312011"), request(&a, facility, &[DAY], None)).await.unwrap();
+    let wb = hub.join_waitlist(&staff("312011"), &b.reference, facility, T, &[d(DAY)]).await.unwrap();
+    let wc = hub.join_waitlist(&staff("312011"), &c.reference, facility, T, &[d(DAY)]).await.unwrap();
+    assert_eq!(wb.status, sango_store::waitlist::WaitStatus::Waiting);
+
+    let cancelled = hub.cancel_booking(&staff("312011"), &booked.reference, "体調不良").await.unwrap();
+    assert_eq!(cancelled.status, sango_domain::BookingStatus::Cancelled);
+    assert_eq!(cancelled.cancellation.as_ref().unwrap().fee, None, "on time: no fee");
+    // The slot went straight to b as an offer (held), not back to the public.
+    let entries = hub.waitlist_of_case(&staff("312011"), &b.reference).await.unwrap();
+    assert_eq!(entries[0].status, sango_store::waitlist::WaitStatus::Offered);
+    assert_eq!(hub.calendar(facility, T, d(DAY), d(DAY)).await.unwrap()[0].free, 0);
+
+    // b does not answer; two hours later the offer passes to c.
+    clock.advance(chrono::Duration::hours(2));
+    assert_eq!(hub.expire_offers().await.unwrap(), 1);
+    assert_eq!(hub.waitlist_of_case(&staff("312011"), &b.reference).await.unwrap()[0].status, sango_store::waitlist::WaitStatus::Expired);
+    assert_eq!(hub.accept_offer(&staff("312011"), wb.id).await.unwrap_err().code, ErrorCode::Conflict);
+    let booking = hub.accept_offer(&staff("312011"), wc.id).await.unwrap();
+    assert_eq!(booking.source, sango_domain::BookingSource::Waitlist);
+    let cal = hub.calendar(facility, T, d(DAY), d(DAY)).await.unwrap()[0];
+    assert_eq!((cal.taken, cal.capacity), (1, 1), "one slot, held once");
+    let events: Vec<String> = hub.booking_events(&staff("312011"), &booked.reference).await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(events, vec!["BOOKED", "CANCELLED"]);
+}
+
+#[tokio::test]
+async fn a_late_cancellation_records_the_fee_for_the_tier() {
+    let (hub, clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 2).await;
+    let k = case(&hub, "312011", "2025-05-01", false).await;
+    let b1 = hub.book(&staff("312011"), request(&k, facility, &[DAY], None)).await.unwrap();
+    let b2 = hub.book(&staff("312011"), request(&k, facility, &["2025-06-12"], None)).await.unwrap();
+    // The deadline for 06-10 is 06-09 17:00 JST.
+    clock.set_jst("2025-06-09 16:59:59");
+    assert_eq!(hub.cancel_booking(&staff("312011"), &b2.reference, "予定変更").await.unwrap().cancellation.unwrap().fee, None);
+    clock.set_jst("2025-06-09 17:00:00");
+    let late = hub.cancel_booking(&staff("312011"), &b1.reference, "予定変更").await.unwrap();
+    assert_eq!(late.cancellation.unwrap().fee, Some(sango_domain::Yen(1_800)));
+    assert_eq!(hub.cancel_booking(&staff("312011"), &b1.reference, "again").await.unwrap_err().code, ErrorCode::Conflict);
+}
+
+#[tokio::test]
+async fn facilities_record_use_on_the_day_and_not_before() {
+    let (hub, clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 2).await;
+    let k = case(&hub, "312011", "2025-05-01", false).await;
+    let b = hub.book(&staff("312011"), request(&k, facility, &["2025-06-10", "2025-06-11"], None)).await.unwrap();
+    let fstaff = sango_service::Caller::Principal(sango_domain::Principal::FacilityStaff(facility));
+    let used = |date: &str| sango_service::use_records::DayUse { date: d(date), outcome: sango_domain::Outcome::Used, infants: 1, sibling: false, over_four_months: false, high_need: true };
+    assert_eq!(hub.record_use(&fstaff, &b.reference, used("2025-06-10")).await.unwrap_err().field.as_deref(), Some("date"));
+    clock.set_jst("2025-06-11 18:00:00");
+    assert_eq!(hub.record_use(&staff("312011"), &b.reference, used("2025-06-10")).await.unwrap_err().code, ErrorCode::Forbidden);
+    hub.record_use(&fstaff, &b.reference, used("2025-06-10")).await.unwrap();
+    let done = hub.record_use(&fstaff, &b.reference, sango_service::use_records::DayUse { outcome: sango_domain::Outcome::NoShow, ..used("2025-06-11") }).await.unwrap();
+    assert_eq!(done.status, sango_domain::BookingStatus::Completed);
+    assert!(done.days[0].use_record.as_ref().unwrap().high_need);
+    assert_eq!(done.days[1].outcome, Some(sango_domain::Outcome::NoShow));
+    assert_eq!(hub.cancel_booking(&staff("312011"), &b.reference, "x").await.unwrap_err().code, ErrorCode::Conflict);
+}
