@@ -1,6 +1,7 @@
 //! The GraphQL API: schema, resolvers, loaders and the mapping of service errors to stable codes.
 //! Resolvers are thin: they read the caller, call one service function and map the result.
 
+pub mod booking;
 pub mod capacity;
 pub mod enums;
 pub mod error;
@@ -12,27 +13,29 @@ pub mod scalars;
 pub mod types;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema};
+use async_graphql::{MergedObject, SDLExportOptions, Schema};
 use sango_service::Hub;
 
 /// Every query field: the registry and free capacity.
 #[derive(MergedObject, Default)]
-pub struct Query(query::RegistryQuery, capacity::CapacityQuery);
+pub struct Query(query::RegistryQuery, capacity::CapacityQuery, booking::BookingQuery);
 
 /// Every mutation field.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::RegistryMutation, capacity::CapacityMutation);
+pub struct Mutation(mutation::RegistryMutation, capacity::CapacityMutation, booking::BookingMutation);
+
+pub use booking::Subscription;
 
 /// The hub's schema type.
-pub type HubSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type HubSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema around a hub. Per-request data: a `sango_service::Caller`.
 pub fn build_schema(hub: Hub) -> HubSchema {
     builder().data(DataLoader::new(loaders::MunicipalityLoader(hub.clone()), tokio::spawn)).data(hub).finish()
 }
 
-fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).limit_depth(16).limit_complexity(5_000)
+fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription).limit_depth(16).limit_complexity(5_000)
 }
 
 /// The schema as committed in `schema/schema.graphql`: sorted fields and enum items.

@@ -1,8 +1,9 @@
-//! The HTTP surface: `/graphql` (POST queries and mutations, multipart uploads), the offline
+//! The HTTP surface: `/graphql` (POST queries and mutations, multipart uploads), `/graphql/ws`
+//! (subscriptions over WebSocket: live capacity, public data), the offline
 //! GraphiQL page, a health check and a landing page.
 
 use async_graphql::ServerError;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect};
@@ -28,6 +29,7 @@ pub fn router(hub: Hub) -> Router {
     let schema = sango_graphql::build_schema(hub.clone());
     Router::new()
         .route("/graphql", post(graphql).get(|| async { Redirect::to("/graphiql") }))
+        .route_service("/graphql/ws", GraphQLSubscription::new(schema.clone()))
         .route("/healthz", get(|| async { "ok" }))
         .route("/", get(landing))
         .merge(graphiql::routes())

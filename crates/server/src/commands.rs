@@ -20,8 +20,20 @@ async fn open(db: &Database) -> anyhow::Result<Hub> {
 pub async fn serve(hub: Hub, listen: SocketAddr) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(%listen, "serving");
+    tokio::spawn(expire_offers(hub.clone()));
     axum::serve(listener, crate::app::router(hub)).with_graceful_shutdown(shutdown()).await?;
     Ok(())
+}
+
+/// Lets unanswered waitlist offers lapse and pass on, once a minute.
+async fn expire_offers(hub: Hub) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = hub.expire_offers().await {
+            tracing::warn!(error = %e, "expiring waitlist offers failed; will retry");
+        }
+    }
 }
 
 async fn shutdown() {
