@@ -70,3 +70,21 @@ pub async fn prepare(spec: &DataSpec, dir: &Path, fresh: bool) -> anyhow::Result
     let db_bytes = ["", "-wal"].iter().filter_map(|s| std::fs::metadata(format!("{}{s}", path.display())).ok()).map(|m| m.len()).sum();
     Ok((hub, Seeding { db_path: path, open, seed, facilities: summary.facilities, contracts, db_bytes }))
 }
+
+/// A hub with Japan's municipalities and no facilities, for the memory baseline.
+pub async fn prepare_empty(dir: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join("hub-empty.sqlite");
+    Hub::open(&sqlite_url(&path)).await.map_err(|e| anyhow!("opening {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// The machine, for the report: CPU model and count, memory.
+pub fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split_once(':')).map_or("unknown CPU".to_owned(), |(_, m)| m.trim().to_owned());
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_kb: u64 = meminfo.lines().find(|l| l.starts_with("MemTotal:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0);
+    format!("{cpus} × {model}, {:.0} GiB, shared", mem_kb as f64 / (1024.0 * 1024.0))
+}

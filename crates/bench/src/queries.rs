@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::anyhow;
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sango_availability::{NearbyQuery, Request, check_request};
@@ -20,13 +20,6 @@ use sango_store::Facility;
 pub struct BenchQuery {
     pub q: NearbyQuery,
     pub rules: Arc<ProgramRules>,
-}
-
-impl BenchQuery {
-    /// The last requested day.
-    pub fn last_day(&self) -> NaiveDate {
-        self.q.request.start + Days::new(u64::from(self.q.request.days - 1))
-    }
 }
 
 /// A point `km` from `at` on `bearing` (radians), on the sphere.

@@ -7,6 +7,7 @@ mod facilities;
 mod occupancy;
 mod people;
 mod programs;
+mod uses;
 
 use chrono::NaiveDate;
 use geo::MultiPolygon;
@@ -15,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use sango_domain::{ContractTerms, FacilityDraft, FiscalYear, LgCode, ProgramRules, ServiceType};
 
 pub use people::{apportion, births_for, tottori_population};
+pub use uses::DemoUse;
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -51,8 +53,11 @@ pub struct DemoData {
     pub contracts: Vec<DemoContract>,
     /// Expected uses by municipality, first of month and type, for every fiscal year.
     pub demand: Vec<(LgCode, NaiveDate, ServiceType, u32)>,
-    /// Slots already taken: (facility index, type, date, count), for every day of the fiscal years.
+    /// Slots taken by bookings made outside the hub: (facility index, type, date, count), for
+    /// every day of the latest fiscal year.
     pub taken: Vec<(usize, ServiceType, NaiveDate, u32)>,
+    /// Recorded use in the earliest fiscal year (a year to settle), when there are two or more.
+    pub uses: Vec<DemoUse>,
 }
 
 /// Generates facilities, programmes and contracts for `municipalities`.
@@ -67,8 +72,16 @@ pub fn generate(municipalities: &[DemoMunicipality], cfg: &DemoConfig) -> DemoDa
         .collect();
     let contracts = contracts::for_prefecture(municipalities, &facilities, &cfg.fiscal_years, &mut rng);
     let demand = cfg.fiscal_years.iter().flat_map(|fy| municipalities.iter().map(move |m| (fy, m))).flat_map(|(fy, m)| demand::for_year(m.code, m.population, *fy, &mut rng)).collect();
-    let taken = occupancy::taken(&facilities, &cfg.fiscal_years, &mut rng);
-    DemoData { facilities, programs, contracts, demand, taken }
+    let mut years = cfg.fiscal_years.clone();
+    years.sort();
+    let (past, current) = match years.as_slice() {
+        [] => (None, vec![]),
+        [only] => (None, vec![*only]),
+        [first, rest @ ..] => (Some(*first), rest.to_vec()),
+    };
+    let taken = occupancy::taken(&facilities, &current, &mut rng);
+    let uses = past.map(|fy| uses::for_year(municipalities, &facilities, &contracts, fy, &mut rng)).unwrap_or_default();
+    DemoData { facilities, programs, contracts, demand, taken, uses }
 }
 
 #[cfg(test)]

@@ -80,6 +80,27 @@ fn taken_slots_never_exceed_capacity_and_leave_some_days_full() {
 }
 
 #[test]
+fn a_past_year_of_recorded_use_stays_within_capacity_and_contracts() {
+    let ms = towns();
+    let years = vec![FiscalYear::new(2024).unwrap(), FiscalYear::new(2025).unwrap()];
+    let data = generate(&ms, &DemoConfig { seed: 4, facilities: Some(20), fiscal_years: years });
+    assert!(data.uses.len() > 100, "{} uses", data.uses.len());
+    let mut per_day = std::collections::HashMap::new();
+    for u in &data.uses {
+        assert!(u.dates.iter().all(|d| FiscalYear::containing(*d).year() == 2024));
+        assert!(data.contracts.iter().any(|c| c.facility_index == u.facility_index && c.terms.municipality == u.municipality && c.terms.service_type == u.service_type));
+        for d in &u.dates {
+            *per_day.entry((u.facility_index, u.service_type, *d)).or_insert(0u32) += 1;
+        }
+    }
+    for ((i, t, _), n) in per_day {
+        let cap = data.facilities[i].1.services.iter().find(|s| s.service_type == t).unwrap().daily_capacity;
+        assert!(n <= cap);
+    }
+    assert!(data.taken.iter().all(|(_, _, d, _)| FiscalYear::containing(*d).year() == 2025), "occupancy only in the current year");
+}
+
+#[test]
 fn apportion_sums_exactly() {
     assert_eq!(apportion(10, &[1, 1, 1]), vec![4, 3, 3]);
     let tottori: i64 = ["31201", "31202", "31203", "31204", "31302", "31325", "31328", "31329", "31364", "31370", "31371", "31372", "31384", "31386", "31389", "31390", "31401", "31402", "31403"]

@@ -10,6 +10,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod scalars;
+pub mod settlement;
 pub mod types;
 
 use async_graphql::dataloader::DataLoader;
@@ -18,7 +19,7 @@ use sango_service::Hub;
 
 /// Every query field: the registry and free capacity.
 #[derive(MergedObject, Default)]
-pub struct Query(query::RegistryQuery, capacity::CapacityQuery, booking::BookingQuery);
+pub struct Query(query::RegistryQuery, capacity::CapacityQuery, booking::BookingQuery, settlement::SettlementQuery);
 
 /// Every mutation field.
 #[derive(MergedObject, Default)]

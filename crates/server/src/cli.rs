@@ -78,6 +78,30 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Write the settlement statements of a fiscal year (or one month of it) as files finance staff
+    /// can open: facility invoices, municipality payables, the 精算書 and the prefecture summary.
+    Settle {
+        /// The fiscal year, named by its April year: 2025 = 令和7年度.
+        #[arg(long)]
+        fiscal_year: i32,
+        /// One month of it, YYYY-MM.
+        #[arg(long)]
+        month: Option<String>,
+        /// Only this municipality (5 or 6 digits).
+        #[arg(long)]
+        municipality: Option<String>,
+        /// xlsx or csv.
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// For CSV: utf8 (with BOM, the default) or cp932.
+        #[arg(long, default_value = "utf8")]
+        encoding: String,
+        /// Directory to write into (created if missing).
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+        #[command(flatten)]
+        db: Database,
+    },
     /// Print the GraphQL schema (SDL, sorted).
     Schema,
 }

@@ -63,7 +63,10 @@ pub async fn demo(data_dir: &Path, listen: SocketAddr, prefecture: &str, facilit
     let s = hub.seed_demo(prefecture, seed, facilities, &years).await.map_err(|e| anyhow!("{e}"))?;
     let (name, _) = sango_domain::prefectures::prefecture_name(prefecture);
     if s.seeded {
-        println!("Seeded the demo prefecture {name}: {} municipalities, {} synthetic facilities, {} programmes, {} contracts.", s.municipalities, s.facilities, s.programs, s.contracts);
+        println!(
+            "Seeded the demo prefecture {name}: {} municipalities, {} synthetic facilities, {} programmes, {} contracts, {} cases with a recorded year of use.",
+            s.municipalities, s.facilities, s.programs, s.contracts, s.uses
+        );
     } else {
         println!("Reusing the demo prefecture {name} in {}: {} facilities.", data_dir.display(), s.facilities);
     }
@@ -120,3 +123,12 @@ pub async fn token_create(db: &Database, role: &str, scope: &str, label: &str, d
     Ok(())
 }
 
+
+/// `sango-hub settle`.
+pub async fn settle(db: &Database, fy: i32, month: Option<&str>, municipality: Option<&str>, format: &str, encoding: &str, out: &Path) -> anyhow::Result<()> {
+    let hub = open(db).await?;
+    for path in crate::settle::run(&hub, fy, month, municipality, format, encoding, out).await? {
+        println!("{}", path.display());
+    }
+    Ok(())
+}

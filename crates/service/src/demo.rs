@@ -23,6 +23,8 @@ pub struct DemoSummary {
     pub facilities: usize,
     pub programs: usize,
     pub contracts: usize,
+    /// Cases with recorded use in the past fiscal year.
+    pub uses: usize,
     /// False when the prefecture already had facilities and nothing was written.
     pub seeded: bool,
 }
@@ -39,7 +41,7 @@ impl Hub {
             return Err(ServiceError::bad_input("prefecture", format!("no municipalities are registered in prefecture {prefecture}")));
         }
         if !existing.is_empty() {
-            return Ok(DemoSummary { prefecture, municipalities: municipalities.len(), facilities: existing.len(), programs: 0, contracts: 0, seeded: false });
+            return Ok(DemoSummary { prefecture, municipalities: municipalities.len(), facilities: existing.len(), programs: 0, contracts: 0, uses: 0, seeded: false });
         }
         let mut demo_ms = Vec::with_capacity(municipalities.len());
         for m in &municipalities {
@@ -76,6 +78,7 @@ impl Hub {
             terms.facility_id = ids[c.facility_index];
             self.create_contract_in(&txn, &admin, &terms).await?;
         }
+        self.seed_uses(&txn, &data.uses, &ids).await?;
         let demand: Vec<MonthlyDemand> = data
             .demand
             .iter()
@@ -92,7 +95,49 @@ impl Hub {
             facilities: ids.len(),
             programs: data.programs.len(),
             contracts: data.contracts.len(),
+            uses: data.uses.len(),
             seeded: true,
         })
+    }
+}
+
+impl Hub {
+    /// Stores the demo's recorded use: a case, a booking taking its slots, and every day recorded as used.
+    async fn seed_uses(&self, txn: &sango_store::DatabaseTransaction, uses: &[sango_demo::DemoUse], ids: &[i64]) -> ServiceResult<()> {
+        let now = self.now();
+        let mut taken: std::collections::BTreeMap<(i64, sango_domain::ServiceType, chrono::NaiveDate), u32> = Default::default();
+        for u in uses {
+            let profile = sango_domain::CaseProfile {
+                municipality: u.municipality,
+                tier: u.tier,
+                infant_birth_date: u.infant_birth,
+                multiples: u.multiples,
+                high_need: u.high_need,
+                coordination: false,
+                registered_on: u.infant_birth,
+            };
+            let case = sango_store::cases::insert(txn, &crate::cases::reference('C'), &profile, "demo", now).await?;
+            let facility_id = ids[u.facility_index];
+            let fingerprint = format!("demo:{}", case.reference);
+            let new = sango_store::bookings::NewBooking {
+                reference: &crate::cases::reference('B'),
+                case_id: case.id,
+                facility_id,
+                service_type: u.service_type,
+                dates: &u.dates,
+                source: sango_domain::BookingSource::FirstCome,
+                idempotency_key: None,
+                fingerprint: &fingerprint,
+            };
+            let booking = sango_store::bookings::insert(txn, &new, "demo", now).await?;
+            let record = sango_store::bookings::UseRecord { infants: u.multiples, sibling: u.sibling, over_four_months: false, high_need: u.high_need, recorded_at: now, recorded_by: "demo".into() };
+            for d in &u.dates {
+                sango_store::bookings::record_day(txn, booking.id, *d, sango_domain::Outcome::Used, &record).await?;
+                *taken.entry((facility_id, u.service_type, *d)).or_insert(0) += 1;
+            }
+        }
+        let rows: Vec<DayCount> = taken.into_iter().map(|((facility_id, service_type, date), count)| DayCount { facility_id, service_type, date, count }).collect();
+        sango_store::calendar::set_taken(txn, &rows).await?;
+        Ok(())
     }
 }

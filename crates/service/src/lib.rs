@@ -17,6 +17,7 @@ pub mod live;
 pub mod lottery;
 pub mod municipalities;
 pub mod programs;
+pub mod settlement;
 pub mod use_records;
 pub mod waitlist;
 

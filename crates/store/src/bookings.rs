@@ -220,3 +220,9 @@ async fn with_days(c: &impl ConnectionTrait, rows: Vec<booking::Model>) -> Store
         })
         .collect()
 }
+
+/// Every booking with a day between `from` and `to`, oldest first.
+pub async fn in_period(c: &impl ConnectionTrait, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Booking>> {
+    let rows = booking::Entity::find().filter(booking::Column::FirstDate.lte(to)).filter(booking::Column::LastDate.gte(from)).order_by_asc(booking::Column::Id).all(c).await?;
+    with_days(c, rows).await
+}

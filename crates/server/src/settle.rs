@@ -1,0 +1,65 @@
+//! `sango-hub settle`: statements written as XLSX or CSV files.
+
+use std::path::Path;
+
+use anyhow::{Context, anyhow, bail};
+use chrono::{Datelike, NaiveDate};
+use sango_domain::{FiscalYear, LgCode, Principal};
+use sango_export::csv::Encoding;
+use sango_export::{Names, statement_tables};
+use sango_service::{Caller, Hub};
+
+/// Writes the statements; returns the paths written.
+pub async fn run(hub: &Hub, fy: i32, month: Option<&str>, municipality: Option<&str>, format: &str, encoding: &str, out: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let fy = FiscalYear::new(fy).map_err(|e| anyhow!("--fiscal-year: {}", e.message))?;
+    let month = month
+        .map(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").map_err(|_| anyhow!("--month: '{m}' is not YYYY-MM")))
+        .transpose()?;
+    let municipality = municipality.map(|m| LgCode::parse(m).map_err(|e| anyhow!("--municipality: {}", e.message))).transpose()?;
+    let encoding = match encoding {
+        "utf8" | "utf-8" => Encoding::Utf8Bom,
+        "cp932" | "sjis" | "shift_jis" => Encoding::Cp932,
+        other => bail!("--encoding: '{other}' is not utf8 or cp932"),
+    };
+    if !matches!(format, "xlsx" | "csv") {
+        bail!("--format: '{format}' is not xlsx or csv");
+    }
+    let admin = Caller::Principal(Principal::Admin);
+    let report = hub.settlement(&admin, fy, month, municipality).await.map_err(|e| anyhow!("{e}"))?;
+    let names = names(hub).await?;
+    let period = match month {
+        Some(m) => format!("{} {}年{}月分", fy.wareki(), m.year(), m.month()),
+        None => fy.wareki(),
+    };
+    let tables = statement_tables(&period, &report.invoices, &report.payables, &report.grants, &report.prefectures, &names);
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let stem = format!("settlement-FY{}{}{}", fy.year(), month.map(|m| format!("-{}", m.format("%Y-%m"))).unwrap_or_default(), municipality.map(|m| format!("-{m}")).unwrap_or_default());
+    let mut written = Vec::new();
+    if format == "xlsx" {
+        let path = out.join(format!("{stem}.xlsx"));
+        std::fs::write(&path, sango_export::xlsx::workbook(&tables)?).with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(path);
+    } else {
+        for t in &tables {
+            let path = out.join(format!("{stem}-{}.csv", t.name));
+            std::fs::write(&path, sango_export::csv::bytes(t, encoding)?).with_context(|| format!("cannot write {}", path.display()))?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+async fn names(hub: &Hub) -> anyhow::Result<Names> {
+    let admin = Caller::Principal(Principal::Admin);
+    let ms = hub.municipalities(&admin, None).await.map_err(|e| anyhow!("{e}"))?;
+    let filter = sango_service::FacilityFilter { include_inactive: true, ..Default::default() };
+    let mut facilities = std::collections::HashMap::new();
+    let mut after = None;
+    loop {
+        let page = hub.facilities(&filter, after, sango_service::facilities::MAX_PAGE).await.map_err(|e| anyhow!("{e}"))?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        facilities.extend(page.into_iter().map(|f| (f.id, f.draft.name)));
+    }
+    Ok(Names { municipalities: ms.into_iter().map(|m| (m.code, m.name)).collect(), facilities })
+}
