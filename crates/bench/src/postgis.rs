@@ -49,6 +49,8 @@ pub struct LoadReport {
     pub contract_rows: u64,
     pub boundary_rows: u64,
     pub subdivided_rows: u64,
+    /// Boundaries PostGIS finds invalid (self-intersections in the source polygons).
+    pub invalid_boundaries: u64,
     pub copy: Duration,
     pub index_and_analyze: Duration,
     pub server_version: String,
@@ -90,7 +92,10 @@ CREATE INDEX bench_facility_geog ON bench_facility USING gist (geog);
 CREATE INDEX bench_contract_lookup ON bench_contract (municipality, service_type, facility_id);
 CREATE TABLE bench_boundary AS SELECT code, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(geojson), 4326))::geometry(MultiPolygon, 4326) AS geom FROM bench_boundary_in;
 CREATE INDEX bench_boundary_geom ON bench_boundary USING gist (geom);
-CREATE TABLE bench_boundary_sub AS SELECT code, ST_Subdivide(geom, 256) AS geom FROM bench_boundary;
+-- ST_Subdivide needs valid input; the few self-intersecting boundaries stay whole, unchanged.
+CREATE TABLE bench_boundary_sub AS
+    SELECT code, ST_Subdivide(geom, 256) AS geom FROM bench_boundary WHERE ST_IsValid(geom)
+    UNION ALL SELECT code, geom FROM bench_boundary WHERE NOT ST_IsValid(geom);
 CREATE INDEX bench_boundary_sub_geom ON bench_boundary_sub USING gist (geom);
 DROP TABLE bench_boundary_in;
 VACUUM (ANALYZE) bench_facility, bench_calendar, bench_contract, bench_boundary, bench_boundary_sub;
@@ -154,6 +159,7 @@ pub async fn load(client: &Client, state: &SearchState, facilities: &[Facility],
     client.batch_execute(INDEXES).await.context("indexing")?;
     r.index_and_analyze = t.elapsed();
     r.subdivided_rows = client.query_one("SELECT count(*) FROM bench_boundary_sub", &[]).await?.get::<_, i64>(0) as u64;
+    r.invalid_boundaries = client.query_one("SELECT count(*) FROM bench_boundary WHERE NOT ST_IsValid(geom)", &[]).await?.get::<_, i64>(0) as u64;
     r.server_version = client.query_one("SHOW server_version", &[]).await?.get(0);
     r.postgis_version = client.query_one("SELECT postgis_lib_version()", &[]).await?.get(0);
     r.database_bytes = client.query_one("SELECT pg_database_size(current_database())", &[]).await?.get(0);

@@ -119,8 +119,8 @@ impl Results {
         if let Some(p) = &self.postgis {
             writeln!(
                 o,
-                "- PostgreSQL {} with PostGIS {}: `COPY` of {} facilities, {} calendar days, {} contracts, {} boundaries in {:.1} s; indexes and `VACUUM ANALYZE` {:.1} s; {} subdivided boundary pieces; database {}.",
-                p.server_version, p.postgis_version, p.facility_rows, p.calendar_rows, p.contract_rows, p.boundary_rows, p.copy.as_secs_f64(), p.index_and_analyze.as_secs_f64(), p.subdivided_rows, mib(p.database_bytes.max(0) as u64)
+                "- PostgreSQL {} with PostGIS {}: `COPY` of {} facilities, {} calendar days, {} contracts, {} boundaries in {:.1} s; indexes and `VACUUM ANALYZE` {:.1} s; {} boundaries invalid to PostGIS (self-intersections; kept whole when subdividing), {} pieces after `ST_Subdivide`; database {}.",
+                p.server_version, p.postgis_version, p.facility_rows, p.calendar_rows, p.contract_rows, p.boundary_rows, p.copy.as_secs_f64(), p.index_and_analyze.as_secs_f64(), p.invalid_boundaries, p.subdivided_rows, mib(p.database_bytes.max(0) as u64)
             )
             .expect("write");
         }

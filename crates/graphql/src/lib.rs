@@ -23,7 +23,7 @@ pub struct Query(query::RegistryQuery, capacity::CapacityQuery, booking::Booking
 
 /// Every mutation field.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::RegistryMutation, capacity::CapacityMutation, booking::BookingMutation);
+pub struct Mutation(mutation::RegistryMutation, capacity::CapacityMutation, booking::BookingMutation, settlement::SettlementMutation);
 
 pub use booking::Subscription;
 

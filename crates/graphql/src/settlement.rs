@@ -115,6 +115,13 @@ pub struct Settlement {
     pub payables: Vec<PayableLine>,
     pub grants: Vec<GrantStatement>,
     pub prefectures: Vec<PrefectureSummary>,
+    /// Uses of earlier, already issued months recorded after their statement was issued.
+    pub adjustments: Vec<InvoiceLine>,
+    /// For an issued statement: when, by whom, under which rule sets, from which inputs (SHA-256).
+    pub issued_at: Option<String>,
+    pub issued_by: Option<String>,
+    pub rule_sets: Option<String>,
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Default)]
@@ -128,72 +135,98 @@ impl SettlementQuery {
     async fn settlement(&self, ctx: &Context<'_>, fiscal_year: i32, month: Option<Date>, municipality: Option<LgCode>) -> async_graphql::Result<Settlement> {
         let fy = crate::query::fiscal_year(fiscal_year)?;
         let r = hub(ctx).settlement(caller(ctx), fy, month.map(|m| m.0), municipality.map(|m| m.0)).await.gql()?;
-        Ok(Settlement {
-            fiscal_year_label: r.fiscal_year.wareki(),
-            from: Date(r.period.first),
-            to: Date(r.period.last),
-            uses: r.uses as u64,
-            invoices: r
-                .invoices
-                .iter()
-                .flat_map(|i| {
-                    i.lines.iter().map(move |l| InvoiceLine {
-                        facility_id: ID(i.facility_id.to_string()),
-                        facility_municipality: LgCode(i.facility_municipality),
-                        billed_to: LgCode(l.billed_to),
-                        resident: LgCode(l.resident),
-                        cross_boundary: l.cross_boundary,
-                        totals: (&l.totals).into(),
-                    })
-                })
-                .collect(),
-            payables: r
-                .payables
-                .iter()
-                .flat_map(|p| {
-                    p.lines.iter().map(move |l| PayableLine {
-                        municipality: LgCode(p.municipality),
-                        facility_id: ID(l.facility_id.to_string()),
-                        facility_municipality: LgCode(l.facility_municipality),
-                        cross_boundary: l.cross_boundary,
-                        totals: (&l.totals).into(),
-                    })
-                })
-                .collect(),
-            grants: r
-                .grants
-                .iter()
-                .map(|g| GrantStatement {
-                    municipality: LgCode(g.municipality),
-                    fiscal_year_label: g.wareki.clone(),
-                    rule_set: g.rule_set.clone(),
-                    total_cost: Yen(g.total_cost),
-                    other_income: Yen(g.other_income),
-                    net_cost: Yen(g.net_cost),
-                    eligible_expenditure: Yen(g.eligible_expenditure),
-                    standard_amount: Yen(g.standard_amount),
-                    selected: Yen(g.selected),
-                    national_grant: Yen(g.national_grant),
-                    decided: Yen(g.decided),
-                    received: Yen(g.received),
-                    difference: Yen(g.difference),
-                    prefecture_grant: Yen(g.prefecture_grant),
-                    prefecture_top_ups: Yen(g.prefecture_top_ups),
-                    municipal_burden: Yen(g.municipal_burden),
-                })
-                .collect(),
-            prefectures: r
-                .prefectures
-                .iter()
-                .map(|p| PrefectureSummary {
-                    prefecture: p.prefecture.to_string(),
-                    total_eligible: Yen(p.total_eligible),
-                    total_prefecture_grant: Yen(p.total_prefecture_grant),
-                    total_top_ups: Yen(p.total_top_ups),
-                    total_prefecture_cost: Yen(p.total_prefecture_cost),
-                    national_claim: Yen(p.national_claim),
-                })
-                .collect(),
+        Ok(settlement(&r))
+    }
+}
+
+fn invoice_lines(invoices: &[sango_settlement::FacilityInvoice]) -> Vec<InvoiceLine> {
+    invoices
+        .iter()
+        .flat_map(|i| {
+            i.lines.iter().map(move |l| InvoiceLine {
+                facility_id: ID(i.facility_id.to_string()),
+                facility_municipality: LgCode(i.facility_municipality),
+                billed_to: LgCode(l.billed_to),
+                resident: LgCode(l.resident),
+                cross_boundary: l.cross_boundary,
+                totals: (&l.totals).into(),
+            })
         })
+        .collect()
+}
+
+fn settlement(r: &sango_service::settlement::SettlementReport) -> Settlement {
+    Settlement {
+        fiscal_year_label: r.fiscal_year.wareki(),
+        from: Date(r.period.first),
+        to: Date(r.period.last),
+        uses: r.uses as u64,
+        invoices: invoice_lines(&r.invoices),
+        payables: r
+            .payables
+            .iter()
+            .flat_map(|p| {
+                p.lines.iter().map(move |l| PayableLine {
+                    municipality: LgCode(p.municipality),
+                    facility_id: ID(l.facility_id.to_string()),
+                    facility_municipality: LgCode(l.facility_municipality),
+                    cross_boundary: l.cross_boundary,
+                    totals: (&l.totals).into(),
+                })
+            })
+            .collect(),
+        grants: r
+            .grants
+            .iter()
+            .map(|g| GrantStatement {
+                municipality: LgCode(g.municipality),
+                fiscal_year_label: g.wareki.clone(),
+                rule_set: g.rule_set.clone(),
+                total_cost: Yen(g.total_cost),
+                other_income: Yen(g.other_income),
+                net_cost: Yen(g.net_cost),
+                eligible_expenditure: Yen(g.eligible_expenditure),
+                standard_amount: Yen(g.standard_amount),
+                selected: Yen(g.selected),
+                national_grant: Yen(g.national_grant),
+                decided: Yen(g.decided),
+                received: Yen(g.received),
+                difference: Yen(g.difference),
+                prefecture_grant: Yen(g.prefecture_grant),
+                prefecture_top_ups: Yen(g.prefecture_top_ups),
+                municipal_burden: Yen(g.municipal_burden),
+            })
+            .collect(),
+        prefectures: r
+            .prefectures
+            .iter()
+            .map(|p| PrefectureSummary {
+                prefecture: p.prefecture.to_string(),
+                total_eligible: Yen(p.total_eligible),
+                total_prefecture_grant: Yen(p.total_prefecture_grant),
+                total_top_ups: Yen(p.total_top_ups),
+                total_prefecture_cost: Yen(p.total_prefecture_cost),
+                national_claim: Yen(p.national_claim),
+            })
+            .collect(),
+        adjustments: invoice_lines(&r.adjustments),
+        issued_at: r.issued.as_ref().map(|i| i.issued_at.to_rfc3339()),
+        issued_by: r.issued.as_ref().map(|i| i.issued_by.clone()),
+        rule_sets: r.issued.as_ref().map(|i| i.rule_sets.clone()),
+        fingerprint: r.issued.as_ref().map(|i| i.fingerprint.clone()),
+    }
+}
+
+#[derive(Default)]
+pub struct SettlementMutation;
+
+#[Object]
+impl SettlementMutation {
+    /// Issues the statements of a fiscal year or month: from then on they read back exactly as
+    /// issued, and later-recorded use goes into the next statement as an adjustment.
+    async fn issue_statement(&self, ctx: &Context<'_>, fiscal_year: i32, month: Option<Date>, municipality: Option<LgCode>) -> async_graphql::Result<Settlement> {
+        let fy = crate::query::fiscal_year(fiscal_year)?;
+        let r = hub(ctx).issue_statement(caller(ctx), fy, month.map(|m| m.0), municipality.map(|m| m.0)).await.gql()?;
+        Ok(settlement(&r))
     }
 }

@@ -99,6 +99,9 @@ pub enum Command {
         /// Directory to write into (created if missing).
         #[arg(long, default_value = ".")]
         out: PathBuf,
+        /// Issue the statements first: from then on they are written exactly as issued.
+        #[arg(long)]
+        issue: bool,
         #[command(flatten)]
         db: Database,
     },

@@ -125,9 +125,9 @@ pub async fn token_create(db: &Database, role: &str, scope: &str, label: &str, d
 
 
 /// `sango-hub settle`.
-pub async fn settle(db: &Database, fy: i32, month: Option<&str>, municipality: Option<&str>, format: &str, encoding: &str, out: &Path) -> anyhow::Result<()> {
+pub async fn settle(db: &Database, request: &crate::settle::Request<'_>) -> anyhow::Result<()> {
     let hub = open(db).await?;
-    for path in crate::settle::run(&hub, fy, month, municipality, format, encoding, out).await? {
+    for path in crate::settle::run(&hub, request).await? {
         println!("{}", path.display());
     }
     Ok(())

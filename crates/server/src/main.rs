@@ -19,8 +19,9 @@ async fn main() -> std::process::ExitCode {
         Command::Token { command: TokenCommand::Create { role, scope, label, expires_in_days, db } } => {
             commands::token_create(db, role, scope, label, *expires_in_days).await
         }
-        Command::Settle { fiscal_year, month, municipality, format, encoding, out, db } => {
-            commands::settle(db, *fiscal_year, month.as_deref(), municipality.as_deref(), format, encoding, out).await
+        Command::Settle { fiscal_year, month, municipality, format, encoding, out, issue, db } => {
+            let request = sango_hub::settle::Request { fiscal_year: *fiscal_year, month: month.as_deref(), municipality: municipality.as_deref(), format, encoding, out, issue: *issue };
+            commands::settle(db, &request).await
         }
         Command::Schema => {
             print!("{}", sango_graphql::sdl());

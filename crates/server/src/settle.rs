@@ -9,14 +9,27 @@ use sango_export::csv::Encoding;
 use sango_export::{Names, statement_tables};
 use sango_service::{Caller, Hub};
 
+/// What `settle` was asked for, as typed on the command line.
+pub struct Request<'a> {
+    pub fiscal_year: i32,
+    pub month: Option<&'a str>,
+    pub municipality: Option<&'a str>,
+    pub format: &'a str,
+    pub encoding: &'a str,
+    pub out: &'a Path,
+    pub issue: bool,
+}
+
 /// Writes the statements; returns the paths written.
-pub async fn run(hub: &Hub, fy: i32, month: Option<&str>, municipality: Option<&str>, format: &str, encoding: &str, out: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    let fy = FiscalYear::new(fy).map_err(|e| anyhow!("--fiscal-year: {}", e.message))?;
-    let month = month
+pub async fn run(hub: &Hub, r: &Request<'_>) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let (format, out) = (r.format, r.out);
+    let fy = FiscalYear::new(r.fiscal_year).map_err(|e| anyhow!("--fiscal-year: {}", e.message))?;
+    let month = r
+        .month
         .map(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").map_err(|_| anyhow!("--month: '{m}' is not YYYY-MM")))
         .transpose()?;
-    let municipality = municipality.map(|m| LgCode::parse(m).map_err(|e| anyhow!("--municipality: {}", e.message))).transpose()?;
-    let encoding = match encoding {
+    let municipality = r.municipality.map(|m| LgCode::parse(m).map_err(|e| anyhow!("--municipality: {}", e.message))).transpose()?;
+    let encoding = match r.encoding {
         "utf8" | "utf-8" => Encoding::Utf8Bom,
         "cp932" | "sjis" | "shift_jis" => Encoding::Cp932,
         other => bail!("--encoding: '{other}' is not utf8 or cp932"),
@@ -25,13 +38,19 @@ pub async fn run(hub: &Hub, fy: i32, month: Option<&str>, municipality: Option<&
         bail!("--format: '{format}' is not xlsx or csv");
     }
     let admin = Caller::Principal(Principal::Admin);
-    let report = hub.settlement(&admin, fy, month, municipality).await.map_err(|e| anyhow!("{e}"))?;
+    let report = if r.issue { hub.issue_statement(&admin, fy, month, municipality).await } else { hub.settlement(&admin, fy, month, municipality).await };
+    let report = report.map_err(|e| anyhow!("{e}"))?;
     let names = names(hub).await?;
     let period = match month {
         Some(m) => format!("{} {}年{}月分", fy.wareki(), m.year(), m.month()),
         None => fy.wareki(),
     };
-    let tables = statement_tables(&period, &report.invoices, &report.payables, &report.grants, &report.prefectures, &names);
+    let mut tables = statement_tables(&period, &report.invoices, &report.payables, &report.grants, &report.prefectures, &names);
+    if !report.adjustments.is_empty() {
+        let mut adj = statement_tables(&format!("{period} 追加精算（発行済み月の遅延計上分）"), &report.adjustments, &[], &[], &[], &names).remove(0);
+        adj.name = "追加精算".into();
+        tables.insert(1, adj);
+    }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let stem = format!("settlement-FY{}{}{}", fy.year(), month.map(|m| format!("-{}", m.format("%Y-%m"))).unwrap_or_default(), municipality.map(|m| format!("-{m}")).unwrap_or_default());
     let mut written = Vec::new();

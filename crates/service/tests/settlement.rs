@@ -66,3 +66,41 @@ async fn the_demo_year_settles_consistently_and_only_for_those_in_scope() {
     // The same inputs give the same statements.
     assert_eq!(hub.settlement(&pref, fy, None, None).await.unwrap(), r);
 }
+
+#[tokio::test]
+async fn an_issued_statement_never_changes_and_late_use_becomes_an_adjustment() {
+    let (hub, clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 3).await;
+    let fstaff = Caller::Principal(Principal::FacilityStaff(facility));
+    let used = |date: &str| DayUse { date: d(date), outcome: Outcome::Used, infants: 1, sibling: false, over_four_months: false, high_need: false };
+    let a = case(&hub, "312011", "2025-05-01", false).await;
+    let b = case(&hub, "312011", "2025-05-01", false).await;
+    let ba = hub.book(&staff("312011"), request(&a, facility, &["2025-06-10"], None)).await.unwrap();
+    let bb = hub.book(&staff("312011"), request(&b, facility, &["2025-06-11"], None)).await.unwrap();
+    clock.set_jst("2025-06-20 09:00:00");
+    hub.record_use(&fstaff, &ba.reference, used("2025-06-10")).await.unwrap();
+
+    let fy = FiscalYear::new(2025).unwrap();
+    let finance = Caller::Principal(Principal::MunicipalFinance(code("312011")));
+    let june = Some(d("2025-06-01"));
+    let issued = hub.issue_statement(&finance, fy, june, None).await.unwrap();
+    let info = issued.issued.clone().unwrap();
+    assert_eq!((info.issued_by.as_str(), info.rule_sets.as_str()), ("finance:312011", "national-2025.1"));
+    assert_eq!(issued.invoices[0].total.uses, 1);
+    assert_eq!(hub.issue_statement(&finance, fy, june, None).await.unwrap_err().code, ErrorCode::Conflict, "issued once");
+
+    // The second day of June is recorded after June was issued.
+    clock.set_jst("2025-07-02 09:00:00");
+    hub.record_use(&fstaff, &bb.reference, used("2025-06-11")).await.unwrap();
+    let again = hub.settlement(&finance, fy, june, None).await.unwrap();
+    assert_eq!(again, issued, "an issued statement reads back exactly as issued");
+    let july = hub.settlement(&finance, fy, Some(d("2025-07-01")), None).await.unwrap();
+    assert!(july.invoices.is_empty());
+    assert_eq!(july.adjustments.len(), 1);
+    assert_eq!((july.adjustments[0].total.uses, july.adjustments[0].total.public_cost), (1, Yen(36_000)));
+    // The year's 精算書 counts both uses.
+    let year = hub.settlement(&finance, fy, None, None).await.unwrap();
+    assert_eq!(year.grants[0].total_cost, Yen(72_000));
+    // Only finance issues statements.
+    assert_eq!(hub.issue_statement(&staff("312011"), fy, Some(d("2025-08-01")), None).await.unwrap_err().code, ErrorCode::Forbidden);
+}

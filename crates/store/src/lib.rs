@@ -15,6 +15,7 @@ pub mod lottery;
 pub mod municipalities;
 pub mod programs;
 pub mod records;
+pub mod statements;
 pub mod tokens;
 pub mod waitlist;
 

@@ -12,6 +12,7 @@ pub mod event;
 pub mod facility;
 pub mod facility_closure;
 pub mod facility_service;
+pub mod issued_statement;
 pub mod lottery_draw;
 pub mod municipality;
 pub mod prefecture;
