@@ -72,11 +72,10 @@ pub fn check_infant(rules: &ProgramRules, t: ServiceType, first: NaiveDate, last
 /// A short stay of `run` consecutive days is `run − 1` nights; the programme may cap them.
 pub fn check_consecutive(rule: &sango_domain::program::ServiceRule, run: u32) -> DomainResult<()> {
     let t = rule.service_type;
-    if let Some(nights) = rule.max_consecutive_nights.filter(|_| t == ServiceType::ShortStay) {
-        if run.saturating_sub(1) > nights {
+    if let Some(nights) = rule.max_consecutive_nights.filter(|_| t == ServiceType::ShortStay)
+        && run.saturating_sub(1) > nights {
             return Err(DomainError::invalid("days", format!("{t}: at most {nights} consecutive nights ({} days); {} nights asked for", nights + 1, run - 1)));
         }
-    }
     Ok(())
 }
 

@@ -96,7 +96,7 @@ impl Hub {
                 Ok::<_, sango_store::StoreError>(row.filter(|g| !g.revoked).map(|g| Grant { principal: g.principal, expires_at: g.expires_at }))
             })
             .await
-            .map_err(|e| ServiceError::internal(e))?;
+            .map_err(ServiceError::internal)?;
         match grant {
             Some(g) if g.expires_at.is_none_or(|at| at > self.now()) => Ok(Caller::Principal(g.principal)),
             Some(_) => Err(ServiceError::new(crate::ErrorCode::Unauthenticated, None, "the token has expired")),

@@ -147,7 +147,7 @@ impl Hub {
         if !contracts.iter().any(|c| c.terms.valid_on(first) && c.terms.valid_on(last)) {
             return Err(ServiceError::bad_input("facilityId", format!("{m} has no {t} contract with facility {facility} covering {first} to {last}")));
         }
-        let rule = sango_availability::check_infant(&rules, t, first, last, case.profile.infant_birth_date).map_err(|e| ServiceError::from(e))?;
+        let rule = sango_availability::check_infant(&rules, t, first, last, case.profile.infant_birth_date).map_err(ServiceError::from)?;
         sango_availability::check_consecutive(rule, longest_run(dates)).map_err(|mut e| {
             e.field = "dates".into();
             ServiceError::from(e)

@@ -119,7 +119,7 @@ impl Hub {
             .0
             .try_get_with((m, fy), async move { sango_store::programs::current(&db, m, fy).await.map(|p| p.map(|p| Arc::new(p.rules))) })
             .await
-            .map_err(|e| ServiceError::internal(e))
+            .map_err(ServiceError::internal)
     }
 
     /// Facilities near a point with free capacity for the whole request, as the resident's programme allows.

@@ -183,11 +183,10 @@ impl Hub {
         let p = caller.require()?;
         let (pref_scope, muni_scope) = scope_of(p).ok_or_else(|| ServiceError::forbidden(format!("{p} may not see statements")))?;
         let not_found = |m: LgCode| ServiceError::not_found("municipality", format!("no statements of {m}"));
-        if let Some(asked) = municipality {
-            if muni_scope.is_some_and(|own| own != asked) || pref_scope.is_some_and(|pf| asked.prefecture() != pf) {
+        if let Some(asked) = municipality
+            && (muni_scope.is_some_and(|own| own != asked) || pref_scope.is_some_and(|pf| asked.prefecture() != pf)) {
                 return Err(not_found(asked));
             }
-        }
         if let Some(m) = month {
             month_period(fy, m)?;
         }

@@ -54,6 +54,7 @@ impl WaitlistEntry {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn insert(c: &impl ConnectionTrait, case_id: i64, facility: i64, t: ServiceType, first: NaiveDate, last: NaiveDate, actor: &str, now: DateTime<Utc>) -> StoreResult<WaitlistEntry> {
     let row = waitlist_entry::ActiveModel {
         case_id: Set(case_id),
