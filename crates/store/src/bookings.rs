@@ -101,7 +101,23 @@ pub async fn insert(c: &impl ConnectionTrait, b: &NewBooking<'_>, actor: &str, n
         recorded_by: Set(None),
     });
     booking_day::Entity::insert_many(days).exec(c).await?;
-    Ok(with_days(c, vec![row]).await?.remove(0))
+    let mut dates = b.dates.to_vec();
+    dates.sort();
+    Ok(Booking {
+        id: row.id,
+        reference: row.reference,
+        case_id: b.case_id,
+        facility_id: b.facility_id,
+        service_type: b.service_type,
+        days: dates.into_iter().map(|date| BookedDay { date, outcome: None, use_record: None }).collect(),
+        status: BookingStatus::Booked,
+        source: b.source,
+        idempotency_key: row.idempotency_key,
+        fingerprint: row.fingerprint,
+        created_at: row.created_at,
+        created_by: row.created_by,
+        cancellation: None,
+    })
 }
 
 pub async fn by_idempotency_key(c: &impl ConnectionTrait, key: &str) -> StoreResult<Option<Booking>> {

@@ -1,0 +1,186 @@
+//! Bookings per second through GraphQL against the bare conditional UPDATE on the same database:
+//! 64 concurrent clients spread over many facilities, and all of them on one hot slot. Checks
+//! that nothing is overbooked. Run: `cargo run --release -p sango-bench --bin bookings`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use sango_domain::program::{AgeLimit, ApplicationRule, FeeBand, ServiceRule, UsageUnit};
+use sango_domain::{ApplicationMethod, CaseProfile, ContractTerms, Coordinates, FacilityDraft, FacilityKind, FiscalYear, HouseholdTier, LgCode, Principal, ProgramRules, ServiceCapacity, ServiceType, Yen};
+use sango_service::{Caller, Hub};
+
+const CLIENTS: usize = 64;
+const FACILITIES: usize = 64;
+const T: ServiceType = ServiceType::ShortStay;
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date")
+}
+
+fn rules() -> ProgramRules {
+    ProgramRules {
+        application: ApplicationRule { method: ApplicationMethod::FirstCome, opens_days_before: 30, closes_days_before: 1, closes_at: NaiveTime::from_hms_opt(10, 0, 0).expect("time"), business_days_only: true, registration_from_pregnancy_week: None },
+        services: vec![ServiceRule { service_type: T, unit: UsageUnit::Day, max_infant_age: AgeLimit::Months(12), earliest_day_after_birth: 4, max_units: Some(7), max_consecutive_nights: None, max_hours_per_session: None, extra_infant_fee: Yen(0) }],
+        combined_limits: vec![],
+        multiples_multiply_limits: false,
+        carry_over_unused: false,
+        fees: HouseholdTier::ALL.iter().map(|tier| FeeBand { service_type: T, tier: *tier, from_use: 1, to_use: None, fee: Yen(0), coupon_fee: None }).collect(),
+        cancellation: None,
+    }
+}
+
+struct World {
+    hub: Hub,
+    facilities: Vec<i64>,
+    cases: Vec<String>,
+}
+
+async fn world(url: &str, cases: usize) -> anyhow::Result<World> {
+    // 2025-06-01 09:00 JST, inside the window for 2025-06-10..=2025-06-20.
+    let now = Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).single().expect("time");
+    let hub = Hub::open_with_clock(url, Arc::new(move || now)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let admin = Caller::Principal(Principal::Admin);
+    let m = LgCode::parse("312011")?;
+    let staff = Caller::Principal(Principal::MunicipalStaff(m));
+    hub.set_program(&staff, m, FiscalYear::new(2025)?, rules()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut facilities = Vec::new();
+    for i in 0..FACILITIES {
+        let at = Coordinates::new(35.45 + (i % 8) as f64 * 0.01, 134.15 + (i / 8) as f64 * 0.01, "location")?;
+        let draft = FacilityDraft { name: format!("（架空）ベンチ施設{i}"), kind: FacilityKind::Clinic, address: String::new(), location: at, services: vec![ServiceCapacity::new(T, 1_000, "c")?], synthetic: true };
+        let f = hub.create_facility(&admin, draft).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let terms = ContractTerms { municipality: m, facility_id: f.id, service_type: T, unit_price: Yen(36_000), additions: Default::default(), valid_from: date("2025-04-01"), valid_to: None };
+        hub.create_contract(&staff, terms).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        facilities.push(f.id);
+    }
+    let mut refs = Vec::with_capacity(cases);
+    for _ in 0..cases {
+        let profile = CaseProfile { municipality: m, tier: HouseholdTier::Taxed, infant_birth_date: date("2025-05-01"), multiples: 1, high_need: false, coordination: false, registered_on: date("2025-04-01") };
+        refs.push(hub.register_case(&staff, profile).await.map_err(|e| anyhow::anyhow!("{e}"))?.reference);
+    }
+    Ok(World { hub, facilities, cases: refs })
+}
+
+/// Books `jobs` (case, facility, date) over GraphQL with CLIENTS concurrent clients; returns (ok, conflicts, seconds).
+async fn graphql_run(url: &str, token: &str, jobs: Vec<(String, i64, NaiveDate)>) -> anyhow::Result<(usize, usize, f64)> {
+    let jobs = Arc::new(jobs);
+    let next = Arc::new(AtomicUsize::new(0));
+    let (ok, conflict) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let client = reqwest::Client::new();
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let (jobs, next, ok, conflict, client, url, token) = (jobs.clone(), next.clone(), ok.clone(), conflict.clone(), client.clone(), url.to_owned(), token.to_owned());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((case, facility, day)) = jobs.get(i) else { return Ok::<_, anyhow::Error>(()) };
+                let body = serde_json::json!({
+                    "query": "mutation($i: BookInput!) { book(input: $i) { reference } }",
+                    "variables": { "i": { "case": case, "facility": facility.to_string(), "serviceType": "SHORT_STAY", "dates": [day.to_string()] } }
+                });
+                let resp: serde_json::Value = client.post(&url).bearer_auth(&token).json(&body).send().await?.json().await?;
+                match resp["errors"][0]["extensions"]["code"].as_str() {
+                    None if resp["data"]["book"]["reference"].is_string() => ok.fetch_add(1, Ordering::Relaxed),
+                    Some("CONFLICT") => conflict.fetch_add(1, Ordering::Relaxed),
+                    _ => bail!("unexpected answer: {resp}"),
+                };
+            }
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok((ok.load(Ordering::Relaxed), conflict.load(Ordering::Relaxed), start.elapsed().as_secs_f64()))
+}
+
+/// The same number of conditional updates, bare, with CLIENTS concurrent tasks on the hub's pool.
+async fn bare_run(hub: &Hub, slots: Vec<(i64, NaiveDate, u32)>) -> anyhow::Result<(usize, f64)> {
+    let slots = Arc::new(slots);
+    let next = Arc::new(AtomicUsize::new(0));
+    let ok = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let (slots, next, ok, hub) = (slots.clone(), next.clone(), ok.clone(), hub.clone());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((facility, day, capacity)) = slots.get(i) else { return Ok::<_, anyhow::Error>(()) };
+                let txn = sango_store::begin_write(hub.db()).await?;
+                let took = sango_store::calendar::take_one(&txn, *facility, T, &[(*day, *capacity)]).await?;
+                txn.commit().await?;
+                if took.is_empty() {
+                    ok.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok((ok.load(Ordering::Relaxed), start.elapsed().as_secs_f64()))
+}
+
+async fn taken(hub: &Hub, facility: i64, day: NaiveDate) -> anyhow::Result<u32> {
+    Ok(sango_store::calendar::taken_on(hub.db(), facility, T, &[day]).await?[0].1)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let spread_n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3_200);
+    let hot_n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1_600);
+    let hot_capacity: u32 = 400;
+    let dir = std::env::temp_dir().join(format!("sango-bench-bookings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = std::env::var("SANGO_BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}?mode=rwc", dir.join("hub.db").display()));
+    eprintln!("setting up {} cases on {url}…", spread_n + hot_n);
+    let w = world(&url, spread_n + hot_n).await?;
+    let token = w.hub.create_token(Principal::MunicipalStaff(LgCode::parse("312011")?), "bench", None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let router = sango_hub::app::router(w.hub.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let gql = format!("http://{addr}/graphql");
+
+    // Spread: one booking per case, round-robin over the facilities, on 2025-06-10.
+    let day = date("2025-06-10");
+    let jobs: Vec<_> = (0..spread_n).map(|i| (w.cases[i].clone(), w.facilities[i % FACILITIES], day)).collect();
+    let (ok, conflicts, secs) = graphql_run(&gql, &token, jobs).await.context("spread run")?;
+    let mut booked_spread = 0;
+    for f in &w.facilities {
+        booked_spread += taken(&w.hub, *f, day).await?;
+    }
+    // Hot: every client on one facility and day with `hot_capacity` slots.
+    let hot_day = date("2025-06-11");
+    let hot = w.facilities[0];
+    w.hub.set_capacity(&Caller::Principal(Principal::Admin), hot, T, hot_day, hot_day, i64::from(hot_capacity)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let jobs: Vec<_> = (0..hot_n).map(|i| (w.cases[spread_n + i].clone(), hot, hot_day)).collect();
+    let (hot_ok, hot_conflicts, hot_secs) = graphql_run(&gql, &token, jobs).await.context("hot run")?;
+    let hot_taken = taken(&w.hub, hot, hot_day).await?;
+
+    // Baselines on the same database: the bare conditional update, spread and hot.
+    let bare_day = date("2025-06-12");
+    let (bare_ok, bare_secs) = bare_run(&w.hub, (0..spread_n).map(|i| (w.facilities[i % FACILITIES], bare_day, 1_000)).collect()).await?;
+    let bare_hot_day = date("2025-06-13");
+    let (bare_hot_ok, bare_hot_secs) = bare_run(&w.hub, (0..hot_n).map(|_| (hot, bare_hot_day, hot_capacity)).collect()).await?;
+    let bare_hot_taken = taken(&w.hub, hot, bare_hot_day).await?;
+
+    let backend = if sango_store::connect::backend(w.hub.db()) == sango_store::Backend::Postgres { "PostgreSQL" } else { "SQLite" };
+    println!("| run ({backend}, {CLIENTS} clients) | requests | succeeded | CONFLICT | taken in DB | per second | vs bare UPDATE |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| GraphQL `book`, spread over {FACILITIES} facilities | {spread_n} | {ok} | {conflicts} | {booked_spread} | {:.0} | {:.2}× |", spread_n as f64 / secs, (spread_n as f64 / secs) / (spread_n as f64 / bare_secs));
+    println!("| bare conditional UPDATE, spread | {spread_n} | {bare_ok} | {} | — | {:.0} | 1.00× |", spread_n - bare_ok, spread_n as f64 / bare_secs);
+    println!("| GraphQL `book`, one hot slot ({hot_capacity} free) | {hot_n} | {hot_ok} | {hot_conflicts} | {hot_taken} | {:.0} | {:.2}× |", hot_n as f64 / hot_secs, (hot_n as f64 / hot_secs) / (hot_n as f64 / bare_hot_secs));
+    println!("| bare conditional UPDATE, one hot slot | {hot_n} | {bare_hot_ok} | {} | {bare_hot_taken} | {:.0} | 1.00× |", hot_n - bare_hot_ok, hot_n as f64 / bare_hot_secs);
+    let overbooked = hot_taken > hot_capacity || hot_ok as u32 != hot_taken || booked_spread as usize != ok || bare_hot_taken > hot_capacity;
+    println!("\noverbooking: {}", if overbooked { "FOUND" } else { "none (taken = successful bookings ≤ capacity on every slot)" });
+    let _ = std::fs::remove_dir_all(&dir);
+    if overbooked {
+        bail!("overbooked");
+    }
+    Ok(())
+}
