@@ -35,6 +35,15 @@ pub struct Seeding {
     pub facilities: usize,
     pub contracts: usize,
     pub db_bytes: u64,
+    /// This process's peak resident size (VmHWM) right after seeding, when it seeded.
+    pub seed_peak_rss: Option<u64>,
+}
+
+/// This process's VmHWM in bytes.
+pub fn own_peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// The SQLite URL of a file, created when missing.
@@ -62,13 +71,14 @@ pub async fn prepare(spec: &DataSpec, dir: &Path, fresh: bool) -> anyhow::Result
     let t = Instant::now();
     let summary = hub.seed_demo(spec.prefecture, spec.seed, Some(spec.facilities), &[spec.fiscal_year]).await.map_err(|e| anyhow!("seeding: {e}"))?;
     let seed = summary.seeded.then(|| t.elapsed());
+    let seed_peak_rss = if summary.seeded { own_peak_rss() } else { None };
     match seed {
         Some(d) => eprintln!("[data] seeded {} facilities, {} contracts in {:.1} s", summary.facilities, summary.contracts, d.as_secs_f64()),
         None => eprintln!("[data] reusing {} facilities seeded by an earlier run", summary.facilities),
     }
     let contracts = sango_store::contracts::current(hub.db(), None, None, None).await?.len();
     let db_bytes = ["", "-wal"].iter().filter_map(|s| std::fs::metadata(format!("{}{s}", path.display())).ok()).map(|m| m.len()).sum();
-    Ok((hub, Seeding { db_path: path, open, seed, facilities: summary.facilities, contracts, db_bytes }))
+    Ok((hub, Seeding { db_path: path, open, seed, facilities: summary.facilities, contracts, db_bytes, seed_peak_rss }))
 }
 
 /// A hub with Japan's municipalities and no facilities, for the memory baseline.
@@ -87,4 +97,9 @@ pub fn machine() -> String {
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
     let mem_kb: u64 = meminfo.lines().find(|l| l.starts_with("MemTotal:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0);
     format!("{cpus} × {model}, {:.0} GiB, shared", mem_kb as f64 / (1024.0 * 1024.0))
+}
+
+/// The 1-, 5- and 15-minute load averages, as /proc/loadavg gives them.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").map_or_else(|_| "?".into(), |s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
 }

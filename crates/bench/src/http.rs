@@ -8,8 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
-use sango_availability::nearby;
-use sango_availability::SearchState;
+use sango_availability::{NearbyQuery, SearchState, nearby};
 use serde_json::{Value, json};
 
 use crate::queries::BenchQuery;
@@ -40,6 +39,17 @@ impl ServerProcess {
         self.child.id()
     }
 
+    /// Asks glibc to give freed heap back to the OS (`malloc_trim(0)`, called through gdb when it is
+    /// installed), so that the RSS read next is what is live. False when gdb is missing or fails.
+    pub fn trim_heap(&self) -> bool {
+        Command::new("gdb")
+            .args(["-p", &self.pid().to_string(), "-batch", "-ex", "call (int) malloc_trim(0)"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
     /// (VmRSS, VmHWM) in bytes from /proc.
     pub fn memory(&self) -> anyhow::Result<(u64, u64)> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))?;
@@ -60,8 +70,7 @@ impl Drop for ServerProcess {
 }
 
 /// `NearbyCapacityInput` for a query, as JSON.
-pub fn input_json(bq: &BenchQuery) -> Value {
-    let q = &bq.q;
+pub fn input_json(q: &NearbyQuery) -> Value {
     json!({
         "lat": q.from.lat,
         "lon": q.from.lon,
@@ -79,12 +88,12 @@ pub fn input_json(bq: &BenchQuery) -> Value {
     })
 }
 
-pub fn graphql_body(bq: &BenchQuery) -> String {
-    json!({ "query": GRAPHQL_QUERY, "variables": { "input": input_json(bq) } }).to_string()
+pub fn graphql_body(q: &NearbyQuery) -> String {
+    json!({ "query": GRAPHQL_QUERY, "variables": { "input": input_json(q) } }).to_string()
 }
 
-pub fn plain_body(bq: &BenchQuery) -> String {
-    input_json(bq).to_string()
+pub fn plain_body(q: &NearbyQuery) -> String {
+    input_json(q).to_string()
 }
 
 /// Sends the first `n` queries to both endpoints: GraphQL must answer without `errors`, its
@@ -94,13 +103,13 @@ pub async fn verify(addr: SocketAddr, token: &str, state: &SearchState, queries:
     let auth = format!("Bearer {token}");
     for (i, bq) in queries.iter().enumerate() {
         let post = |path: &str, body: String| client.post(format!("http://{addr}{path}")).header("authorization", &auth).header("content-type", "application/json").body(body).send();
-        let g = post("/graphql", graphql_body(bq)).await?;
+        let g = post("/graphql", graphql_body(&bq.q)).await?;
         let g_status = g.status();
         let g: Value = g.json().await?;
         if !g_status.is_success() || g.get("errors").is_some() {
             return Err(anyhow!("query {i}: GraphQL answered {g_status} {g}"));
         }
-        let p = post("/nearby", plain_body(bq)).await?;
+        let p = post("/nearby", plain_body(&bq.q)).await?;
         let p_status = p.status();
         let p: Value = p.json().await?;
         if !p_status.is_success() {
@@ -190,8 +199,8 @@ pub struct WrkSettings {
 pub fn write_scripts(dir: &Path, token: &str, queries: &[BenchQuery]) -> anyhow::Result<(PathBuf, PathBuf)> {
     let gql = dir.join("wrk-graphql.lua");
     let plain = dir.join("wrk-plain.lua");
-    std::fs::write(&gql, lua_script("/graphql", token, &queries.iter().map(graphql_body).collect::<Vec<_>>()))?;
-    std::fs::write(&plain, lua_script("/nearby", token, &queries.iter().map(plain_body).collect::<Vec<_>>()))?;
+    std::fs::write(&gql, lua_script("/graphql", token, &queries.iter().map(|bq| graphql_body(&bq.q)).collect::<Vec<_>>()))?;
+    std::fs::write(&plain, lua_script("/nearby", token, &queries.iter().map(|bq| plain_body(&bq.q)).collect::<Vec<_>>()))?;
     Ok((gql, plain))
 }
 
@@ -242,4 +251,66 @@ pub fn load_test(addr: SocketAddr, gql: &Path, plain: &Path, s: &WrkSettings) ->
         eprintln!("[http] round {}: GraphQL {:.0} ok/s, plain {:.0} ok/s", round + 1, g.last().map_or(0.0, WrkRun::ok_per_sec), p.last().map_or(0.0, WrkRun::ok_per_sec));
     }
     Ok((g, p))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// The field names of an input type in the committed SDL.
+    fn sdl_input_fields(sdl: &str, name: &str) -> BTreeSet<String> {
+        let start = sdl.find(&format!("input {name} {{")).expect("input type in the SDL");
+        let body = &sdl[start..start + sdl[start..].find("\n}").expect("end of the type")];
+        let mut in_description = false;
+        let mut fields = BTreeSet::new();
+        for line in body.lines().skip(1).map(str::trim) {
+            if line.starts_with("\"\"\"") {
+                in_description = !(in_description || line.len() > 3 && line.ends_with("\"\"\""));
+                continue;
+            }
+            if in_description || line.starts_with('"') {
+                continue;
+            }
+            if let Some((name, _)) = line.split_once(':') {
+                fields.insert(name.trim().to_owned());
+            }
+        }
+        fields
+    }
+
+    #[test]
+    fn the_plain_endpoint_takes_exactly_the_graphql_input_fields() {
+        let q = NearbyQuery {
+                from: sango_domain::Coordinates { lat: 35.68, lon: 139.76 },
+                radius_km: 10.0,
+                limit: 5,
+                resident: sango_domain::LgCode::parse("131016").unwrap(),
+                request: sango_availability::Request {
+                    service_type: sango_domain::ServiceType::DayCare,
+                    start: chrono::NaiveDate::from_ymd_opt(2025, 6, 2).unwrap(),
+                    days: 2,
+                    infant_birth: chrono::NaiveDate::from_ymd_opt(2025, 5, 1).unwrap(),
+                    multiples: 1,
+                    used_so_far: 0,
+                },
+                tier: sango_domain::HouseholdTier::Taxed,
+                include_uncontracted: false,
+        };
+        let ours: BTreeSet<String> = input_json(&q).as_object().unwrap().keys().cloned().collect();
+        assert_eq!(ours, sdl_input_fields(&sango_graphql::sdl(), "NearbyCapacityInput"));
+        let gql: Value = serde_json::from_str(&graphql_body(&q)).unwrap();
+        assert_eq!(gql["variables"]["input"], input_json(&q));
+        assert_eq!(serde_json::from_str::<Value>(&plain_body(&q)).unwrap(), input_json(&q));
+    }
+
+    #[test]
+    fn the_lua_script_cycles_through_every_body_and_counts_errors_as_bad() {
+        let s = lua_script("/graphql", "shub_x", &["{\"a\":1}".to_owned(), "{\"b\":[[2]]}".to_owned()]);
+        assert!(s.contains("[==[{\"a\":1}]==],") && s.contains("[==[{\"b\":[[2]]}]==],"));
+        assert!(s.contains("wrk.format(nil, \"/graphql\", nil, bodies[i])"));
+        assert!(s.contains("Bearer shub_x"));
+        assert!(s.contains(r#"string.find(body, '"errors"', 1, true)"#));
+    }
 }

@@ -3,6 +3,7 @@
 
 mod boundary;
 mod data;
+mod diagnose;
 mod http;
 mod postgis;
 mod queries;
@@ -19,7 +20,7 @@ use anyhow::{Context, anyhow};
 use clap::{Parser, Subcommand};
 use sango_domain::{FiscalYear, PrefectureCode, Principal};
 
-use crate::report::{Results, Timed};
+use crate::report::{MemKind, MemRow, Results, Timed};
 
 #[derive(Parser)]
 #[command(name = "sango-bench", about = "Benchmarks of Sango Hub against PostgreSQL + PostGIS on the same data")]
@@ -151,6 +152,7 @@ async fn run_all(a: &AllArgs) -> anyhow::Result<Results> {
     let (pref_name, _) = sango_domain::prefectures::prefecture_name(spec.prefecture);
     let mut res = Results {
         machine: data::machine(),
+        load_start: data::load_average(),
         prefecture: format!("{pref_name} ({}), {} facilities requested, FY{}, seed {}", spec.prefecture, spec.facilities, spec.fiscal_year.year(), spec.seed),
         ..Default::default()
     };
@@ -186,14 +188,26 @@ async fn run_all(a: &AllArgs) -> anyhow::Result<Results> {
         res.search_shape = Some(shape);
         stmts.push((v, stmt));
     }
+    let stats = postgis::stats_available(&client).await;
     let t = Instant::now();
-    res.search.push(Timed { label: "In process: `sango_availability::nearby`".into(), lat: search::time_in_process(&loaded.state, &queries, a.rounds) });
-    res.search.push(Timed { label: "In process: `Hub::nearby_capacity` (+ programme cache, facility records from SQLite)".into(), lat: search::time_service(&hub, &queries).await? });
+    res.search.push(Timed::new("In process: `sango_availability::nearby`", search::time_in_process(&loaded.state, &queries, a.rounds)));
+    res.search.push(Timed::new("In process: `Hub::nearby_capacity` (+ programme cache, facility records from SQLite)", search::time_service(&hub, &queries).await?));
     for (v, stmt) in &stmts {
-        res.search_postgis.push(Timed { label: format!("{}, prepared, client round trip", v.label()), lat: search::time_sql(&client, stmt, &queries, a.sql_rounds).await? });
+        if stats {
+            postgis::reset_stats(&client).await?;
+        }
+        let mut timed = Timed::new(format!("{}, prepared, client round trip", v.label()), search::time_sql(&client, stmt, &queries, a.sql_rounds).await?);
+        if stats {
+            timed.server_mean = postgis::mean_exec(&client, &v.sql()).await?;
+        }
+        res.search_postgis.push(timed);
     }
     res.round_trip = Some(search::time_round_trip(&client, queries.len()).await?);
     step("search timed", t);
+    let t = Instant::now();
+    res.profile = Some(diagnose::profile(&loaded.state, &queries, a.rounds)?);
+    step("search profiled", t);
+    explain(&client, &a.data.data_dir, &res, &queries).await?;
 
     // 2. municipalityAt.
     let points = boundary::points(&boundaries, a.points, spec.seed + 2)?;
@@ -205,9 +219,16 @@ async fn run_all(a: &AllArgs) -> anyhow::Result<Results> {
         bstmts.push((v, stmt));
     }
     let t = Instant::now();
-    res.boundary.push(Timed { label: "In process: `Hub::municipality_at` (boundary index)".into(), lat: boundary::time_in_process(&hub, &points, a.rounds) });
+    res.boundary.push(Timed::new("In process: `Hub::municipality_at` (boundary index)", boundary::time_in_process(&hub, &points, a.rounds)));
     for (v, stmt) in &bstmts {
-        res.boundary_postgis.push(Timed { label: format!("{}, prepared, client round trip", v.label()), lat: boundary::time_sql(&client, stmt, &points, a.sql_rounds).await? });
+        if stats {
+            postgis::reset_stats(&client).await?;
+        }
+        let mut timed = Timed::new(format!("{}, prepared, client round trip", v.label()), boundary::time_sql(&client, stmt, &points, a.sql_rounds).await?);
+        if stats {
+            timed.server_mean = postgis::mean_exec(&client, &v.sql()).await?;
+        }
+        res.boundary_postgis.push(timed);
     }
     step("boundaries timed", t);
     drop(client);
@@ -219,13 +240,13 @@ async fn run_all(a: &AllArgs) -> anyhow::Result<Results> {
             let s = http::ServerProcess::spawn(&empty)?;
             tokio::time::sleep(Duration::from_secs(1)).await;
             let (rss, hwm) = s.memory()?;
-            res.memory.push(("Hub without facilities (Japan's 1,741 boundaries), after start-up".into(), rss, hwm, Some(s.startup)));
+            res.memory.push(MemRow { kind: MemKind::Empty, label: "Hub without facilities (Japan's 1,741 boundaries), after start-up".into(), rss, hwm, startup: Some(s.startup) });
         }
         let token = hub.create_token(Principal::Admin, "bench", None).await.map_err(|e| anyhow!("minting a token: {e}"))?;
         let server = http::ServerProcess::spawn(&seeding.db_path)?;
         tokio::time::sleep(Duration::from_secs(1)).await;
         let (rss, hwm) = server.memory()?;
-        res.memory.push(("Hub holding the prefecture, after start-up".into(), rss, hwm, Some(server.startup)));
+        res.memory.push(MemRow { kind: MemKind::Loaded, label: "Hub holding the prefecture, after start-up".into(), rss, hwm, startup: Some(server.startup) });
         let t = Instant::now();
         res.http_verified = http::verify(server.addr, &token, &loaded.state, &queries[..a.http_verify.min(queries.len())]).await?;
         step("HTTP answers verified", t);
@@ -247,9 +268,14 @@ async fn run_all(a: &AllArgs) -> anyhow::Result<Results> {
         res.http_graphql = g;
         res.http_plain = p;
         let (rss, hwm) = server.memory()?;
-        res.memory.push(("Hub holding the prefecture, after the load test".into(), rss, hwm, None));
+        res.memory.push(MemRow { kind: MemKind::AfterLoad, label: "Hub holding the prefecture, after the load test".into(), rss, hwm, startup: None });
+        if server.trim_heap() {
+            let (rss, hwm) = server.memory()?;
+            res.memory.push(MemRow { kind: MemKind::Trimmed, label: "Same process after `malloc_trim(0)` (called through gdb): what is live".into(), rss, hwm, startup: None });
+        }
     }
     res.wall = started.elapsed();
+    res.load_end = data::load_average();
     Ok(res)
 }
 
@@ -261,4 +287,24 @@ fn wrk_version() -> String {
         .map(|o| String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr))
         .and_then(|s| s.split_whitespace().nth(1).map(str::to_owned))
         .unwrap_or_else(|| "?".into())
+}
+
+/// Writes `EXPLAIN (ANALYZE, BUFFERS)` of each search shape for the first and the slowest query
+/// (by the in-process time) to `explain.txt`, for the notes.
+async fn explain(client: &tokio_postgres::Client, dir: &std::path::Path, res: &Results, queries: &[queries::BenchQuery]) -> anyhow::Result<()> {
+    let Some(p) = &res.profile else { return Ok(()) };
+    let mut picks = vec![("first query", 0usize)];
+    if let Some(i) = p.slowest_index {
+        picks.push(("slowest query in process", i));
+    }
+    let mut out = String::new();
+    for (what, i) in picks {
+        for v in postgis::SearchSql::ALL {
+            out.push_str(&format!("==== {} — {what} (#{i}): {:?}\n", v.label(), queries[i].q));
+            out.push_str(&postgis::explain_search(client, v, &queries[i].q).await?);
+            out.push('\n');
+        }
+    }
+    std::fs::write(dir.join("explain.txt"), out)?;
+    Ok(())
 }

@@ -98,7 +98,6 @@ CREATE TABLE bench_boundary_sub AS
     UNION ALL SELECT code, geom FROM bench_boundary WHERE NOT ST_IsValid(geom);
 CREATE INDEX bench_boundary_sub_geom ON bench_boundary_sub USING gist (geom);
 DROP TABLE bench_boundary_in;
-VACUUM (ANALYZE) bench_facility, bench_calendar, bench_contract, bench_boundary, bench_boundary_sub;
 ";
 
 /// Escapes a value for `COPY … FROM STDIN` text format.
@@ -157,6 +156,8 @@ pub async fn load(client: &Client, state: &SearchState, facilities: &[Facility],
     r.copy = t.elapsed();
     let t = Instant::now();
     client.batch_execute(INDEXES).await.context("indexing")?;
+    // Outside the implicit transaction of a multi-statement batch.
+    client.batch_execute("VACUUM (ANALYZE) bench_facility, bench_calendar, bench_contract, bench_boundary, bench_boundary_sub").await.context("VACUUM ANALYZE")?;
     r.index_and_analyze = t.elapsed();
     r.subdivided_rows = client.query_one("SELECT count(*) FROM bench_boundary_sub", &[]).await?.get::<_, i64>(0) as u64;
     r.invalid_boundaries = client.query_one("SELECT count(*) FROM bench_boundary WHERE NOT ST_IsValid(geom)", &[]).await?.get::<_, i64>(0) as u64;
@@ -169,8 +170,8 @@ pub async fn load(client: &Client, state: &SearchState, facilities: &[Facility],
 /// The search's SQL shapes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SearchSql {
-    /// KNN: the GiST index hands out facilities nearest first (`ORDER BY geog <-> point`), each
-    /// checked against the contract and the calendar until enough are found.
+    /// The KNN form: `ORDER BY geog <-> point LIMIT n`, re-sorted by the exact distance (the
+    /// planner decides whether to walk the GiST index in distance order or start elsewhere).
     Knn,
     /// `ST_DWithin` on the GiST index, every candidate in the radius checked, then sorted.
     DWithin,
@@ -181,7 +182,7 @@ impl SearchSql {
 
     pub fn label(self) -> &'static str {
         match self {
-            SearchSql::Knn => "PostGIS KNN `<->`",
+            SearchSql::Knn => "PostGIS, KNN form (`ORDER BY geog <-> point`)",
             SearchSql::DWithin => "PostGIS `ST_DWithin` + sort",
         }
     }
@@ -262,18 +263,87 @@ impl BoundarySql {
         }
     }
 
-    pub async fn prepare(self, client: &Client) -> anyhow::Result<Statement> {
+    /// Parameters: $1 lon, $2 lat. A point on a shared border belongs to the lower code, as in the hub.
+    pub fn sql(self) -> String {
         let table = match self {
             BoundarySql::Whole => "bench_boundary",
             BoundarySql::Subdivided => "bench_boundary_sub",
         };
-        // A point on a shared border belongs to the lower code, as in the hub.
-        let sql = format!("SELECT code FROM {table} WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY code LIMIT 1");
-        Ok(client.prepare_typed(&sql, &[Type::FLOAT8, Type::FLOAT8]).await?)
+        format!("SELECT code FROM {table} WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY code LIMIT 1")
+    }
+
+    pub async fn prepare(self, client: &Client) -> anyhow::Result<Statement> {
+        Ok(client.prepare_typed(&self.sql(), &[Type::FLOAT8, Type::FLOAT8]).await?)
     }
 }
 
 /// Runs a prepared boundary lookup: the municipality code at (lon, lat), if any.
 pub async fn municipality_at(client: &Client, stmt: &Statement, lon: f64, lat: f64) -> anyhow::Result<Option<String>> {
     Ok(client.query_opt(stmt, &[&lon, &lat]).await?.map(|r| r.get(0)))
+}
+
+/// Whether `pg_stat_statements` is loaded (`shared_preload_libraries`); then server-side
+/// execution times can be read beside the client's round trips.
+pub async fn stats_available(client: &Client) -> bool {
+    client.batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").await.is_ok() && client.batch_execute("SELECT pg_stat_statements_reset()").await.is_ok()
+}
+
+/// Forgets the statistics gathered so far.
+pub async fn reset_stats(client: &Client) -> anyhow::Result<()> {
+    client.batch_execute("SELECT pg_stat_statements_reset()").await?;
+    Ok(())
+}
+
+/// Mean server-side execution time of a statement since the last reset, by its text.
+pub async fn mean_exec(client: &Client, sql: &str) -> anyhow::Result<Option<Duration>> {
+    let row = client.query_opt("SELECT sum(total_exec_time) / nullif(sum(calls), 0) FROM pg_stat_statements WHERE query = $1", &[&sql]).await?;
+    Ok(row.and_then(|r| r.get::<_, Option<f64>>(0)).map(|ms| Duration::from_secs_f64(ms / 1e3)))
+}
+
+/// `EXPLAIN (ANALYZE, BUFFERS)` of the search for one query, as text.
+pub async fn explain_search(client: &Client, v: SearchSql, q: &sango_availability::NearbyQuery) -> anyhow::Result<String> {
+    client.batch_execute(&format!("PREPARE bench_explain (float8, float8, float8, text, text, date, int4, int8) AS {}", v.sql())).await?;
+    let sql = format!(
+        "EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_explain({:?}, {:?}, {:?}, '{}', '{}', '{}', {}, {})",
+        q.from.lat,
+        q.from.lon,
+        q.radius_km,
+        q.resident,
+        q.request.service_type.as_str(),
+        q.request.start,
+        q.request.days,
+        q.limit
+    );
+    let rows = client.simple_query(&sql).await?;
+    let mut out = String::new();
+    for m in rows {
+        if let tokio_postgres::SimpleQueryMessage::Row(r) = m {
+            out.push_str(r.get(0).unwrap_or_default());
+            out.push('\n');
+        }
+    }
+    client.batch_execute("DEALLOCATE bench_explain").await?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_what_copy_would_misread() {
+        assert_eq!(copy_text("a\tb\nc\\d\re"), "a\\tb\\nc\\\\d\\re");
+        assert_eq!(copy_text(r#"{"type":"MultiPolygon"}"#), r#"{"type":"MultiPolygon"}"#);
+    }
+
+    #[test]
+    fn every_search_shape_uses_all_eight_parameters() {
+        for v in SearchSql::ALL {
+            let sql = v.sql();
+            for n in 1..=8 {
+                assert!(sql.contains(&format!("${n}")), "{v:?} lacks ${n}");
+            }
+            assert!(!sql.contains("$9"));
+        }
+    }
 }

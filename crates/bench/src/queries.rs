@@ -48,11 +48,15 @@ pub async fn generate(hub: &Hub, facilities: &[Facility], fy: FiscalYear, n: usi
         let from = offset(f.draft.location, rng.random_range(0.0..3.0), rng.random_range(0.0..std::f64::consts::TAU));
         let from = Coordinates { lat: (from.lat * 1e6).round() / 1e6, lon: (from.lon * 1e6).round() / 1e6 };
         let resident = hub.municipality_at(from).filter(|m| m.prefecture() == prefecture).unwrap_or(f.municipality);
-        if !programmes.contains_key(&resident) {
-            let p = sango_store::programs::current(hub.db(), resident, fy).await?.map(|p| Arc::new(p.rules));
-            programmes.insert(resident, p);
-        }
-        let Some(rules) = programmes[&resident].clone() else { continue };
+        let rules = match programmes.get(&resident) {
+            Some(known) => known.clone(),
+            None => {
+                let p = sango_store::programs::current(hub.db(), resident, fy).await?.map(|p| Arc::new(p.rules));
+                programmes.insert(resident, p.clone());
+                p
+            }
+        };
+        let Some(rules) = rules else { continue };
         let offered: Vec<ServiceType> = rules.services.iter().map(|s| s.service_type).collect();
         let service_type = offered[rng.random_range(0..offered.len())];
         let days = match service_type {
@@ -77,4 +81,18 @@ pub async fn generate(hub: &Hub, facilities: &[Facility], fy: FiscalYear, n: usi
         out.push(BenchQuery { q, rules });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_points_lie_at_the_asked_distance() {
+        let from = Coordinates { lat: 35.68, lon: 139.76 };
+        for (km, bearing) in [(0.0, 0.0), (1.0, 0.3), (2.5, 2.0), (3.0, 5.9)] {
+            let to = offset(from, km, bearing);
+            assert!((sango_spatial::haversine_km(from, to) - km).abs() < 1e-9, "{km} km at {bearing}");
+        }
+    }
 }

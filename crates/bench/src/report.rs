@@ -13,6 +13,32 @@ use crate::stats::{Latencies, fmt_duration, fmt_ratio};
 pub struct Timed {
     pub label: String,
     pub lat: Latencies,
+    /// PostgreSQL's own mean execution time (pg_stat_statements), without the round trip.
+    pub server_mean: Option<Duration>,
+}
+
+impl Timed {
+    pub fn new(label: impl Into<String>, lat: Latencies) -> Self {
+        Self { label: label.into(), lat, server_mean: None }
+    }
+}
+
+/// Which server process a memory reading is of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemKind {
+    Empty,
+    Loaded,
+    AfterLoad,
+    Trimmed,
+}
+
+/// One memory reading of a server process.
+pub struct MemRow {
+    pub kind: MemKind,
+    pub label: String,
+    pub rss: u64,
+    pub hwm: u64,
+    pub startup: Option<Duration>,
 }
 
 /// Everything measured in one run.
@@ -30,6 +56,7 @@ pub struct Results {
     pub search: Vec<Timed>,
     pub search_postgis: Vec<Timed>,
     pub round_trip: Option<Latencies>,
+    pub profile: Option<crate::diagnose::Profile>,
     pub boundary_points: usize,
     pub boundary_inside: usize,
     pub boundary: Vec<Timed>,
@@ -38,9 +65,11 @@ pub struct Results {
     pub http_settings: String,
     pub http_graphql: Vec<WrkRun>,
     pub http_plain: Vec<WrkRun>,
-    /// (label, VmRSS, VmHWM, start-up)
-    pub memory: Vec<(String, u64, u64, Option<Duration>)>,
+    pub memory: Vec<MemRow>,
     pub wall: Duration,
+    /// Load averages at the start and at the end of the run (other work on the shared machine).
+    pub load_start: String,
+    pub load_end: String,
 }
 
 fn mib(bytes: u64) -> String {
@@ -65,9 +94,10 @@ fn mean_ok_per_sec(runs: &[WrkRun]) -> f64 {
 }
 
 fn latency_table(out: &mut String, ours: &[Timed], theirs: &[Timed]) {
-    out.push_str("| Path | p50 | p99 | mean | samples |\n|---|---:|---:|---:|---:|\n");
+    out.push_str("| Path | p50 | p99 | mean | PostgreSQL execution (mean) | samples |\n|---|---:|---:|---:|---:|---:|\n");
     for t in ours.iter().chain(theirs) {
-        writeln!(out, "| {} | {} | {} | {} | {} |", t.label, fmt_duration(t.lat.p50()), fmt_duration(t.lat.p99()), fmt_duration(t.lat.mean()), t.lat.count()).expect("write");
+        let server = t.server_mean.map_or("—".to_owned(), fmt_duration);
+        writeln!(out, "| {} | {} | {} | {} | {server} | {} |", t.label, fmt_duration(t.lat.p50()), fmt_duration(t.lat.p99()), fmt_duration(t.lat.mean()), t.lat.count()).expect("write");
     }
 }
 
@@ -76,7 +106,7 @@ impl Results {
     pub fn markdown(&self) -> String {
         let mut o = String::new();
         writeln!(o, "## Results: {}\n", self.prefecture).expect("write");
-        writeln!(o, "Machine: {}. Total wall time of the run: {:.0} s.\n", self.machine, self.wall.as_secs_f64()).expect("write");
+        writeln!(o, "Machine: {}; load average {} at the start, {} at the end. Total wall time of the run: {:.0} s.\n", self.machine, self.load_start, self.load_end, self.wall.as_secs_f64()).expect("write");
         o.push_str("| # | Measurement | Sango Hub | Baseline | Ratio | Target | Met |\n|---|---|---:|---:|---:|---|---|\n");
         if let (Some(ours), Some(pg)) = (self.search.first(), best(&self.search_postgis)) {
             let r50 = pg.lat.p50().as_secs_f64() / ours.lat.p50().as_secs_f64();
@@ -103,14 +133,20 @@ impl Results {
             let (g, p) = (mean_ok_per_sec(&self.http_graphql), mean_ok_per_sec(&self.http_plain));
             writeln!(o, "| 3 | HTTP `nearbyCapacity`, good responses/s | {g:.0} (GraphQL) | {p:.0} (plain JSON) | {} of plain | ≥ 0.5× | {} |", fmt_ratio(g / p), met(g / p >= 0.5)).expect("write");
         }
-        if let Some((label, rss, _, _)) = self.memory.iter().find(|m| m.0.contains("after start-up")) {
-            let empty = self.memory.iter().find(|m| m.0.contains("empty")).map(|m| m.1);
-            writeln!(o, "| 4 | Server RSS holding the prefecture ({label}) | {} | {} (hub without facilities) | — | report | — |", mib(*rss), empty.map_or("—".into(), mib)).expect("write");
+        let mem = |k: MemKind| self.memory.iter().find(|m| m.kind == k);
+        if let Some(loaded) = mem(MemKind::Loaded) {
+            let empty = mem(MemKind::Empty).map_or("—".into(), |m| format!("{} (hub without facilities)", mib(m.rss)));
+            let live = mem(MemKind::Trimmed).map_or(String::new(), |m| format!("; {} after `malloc_trim(0)`", mib(m.rss)));
+            writeln!(o, "| 4 | Server RSS holding the prefecture, after start-up | {}{live} (peak {}) | {empty} | — | report | — |", mib(loaded.rss), mib(loaded.hwm)).expect("write");
         }
 
         o.push_str("\n### Data\n\n");
         if let Some(s) = &self.seeding {
-            let seed = s.seed.map_or("reused from an earlier run (seeding not timed in this run)".to_owned(), |d| format!("{:.1} s", d.as_secs_f64()));
+            let seed = match (s.seed, s.seed_peak_rss) {
+                (Some(d), Some(peak)) => format!("{:.1} s, peak RSS of the seeding process {}", d.as_secs_f64(), mib(peak)),
+                (Some(d), None) => format!("{:.1} s", d.as_secs_f64()),
+                _ => "reused from an earlier run (seeding not timed in this run)".to_owned(),
+            };
             writeln!(o, "- {} facilities, {} calendars (facility × type), {} current contracts; `Hub::seed_demo`: {seed}; `Hub::open` of the file: {:.1} s; SQLite file: {} ({}).", s.facilities, self.calendars, s.contracts, s.open.as_secs_f64(), mib(s.db_bytes), s.db_path.display()).expect("write");
         }
         if let Some(d) = self.state_load {
@@ -140,6 +176,19 @@ impl Results {
                 writeln!(o, "| PostgreSQL `SELECT 1` round trip (floor) | {} | {} | {} | {} |", fmt_duration(rt.p50()), fmt_duration(rt.p99()), fmt_duration(rt.mean()), rt.count()).expect("write");
             }
         }
+        if let Some(p) = &self.profile {
+            o.push_str("\n#### Where the in-process time goes\n\n");
+            writeln!(
+                o,
+                "Facilities visited by the nearest-first walk per query: p50 {}, p99 {}, max {}. Length of the resident's contract list for the type, scanned linearly for every visited facility with room: p50 {}, p99 {}, max {}. The slowest 1% of queries visit {} facilities (median) against a list of {}.\n",
+                p.visited.p50, p.visited.p99, p.visited.max, p.contract_list.p50, p.contract_list.p99, p.contract_list.max, p.slowest_visited_p50, p.slowest_list_p50
+            )
+            .expect("write");
+            o.push_str("| Search (same passes, interleaved) | p50 | p99 | mean | samples |\n|---|---:|---:|---:|---:|\n");
+            for (label, l) in [("`sango_availability::nearby` (product)", &p.product), ("Same search, contracts in a hash map by (municipality, type, facility) (bench-only variant, same answers)", &p.indexed), ("… and the contract checked before the calendar (bench-only variant, same answers)", &p.indexed_contract_first), ("From the resident's contract list, as PostgreSQL's plan does: distances, sort, then calendars nearest first (bench-only variant, same answers)", &p.by_contracts), ("Nearest-first walk of an R-tree per (municipality, type) holding only contracted facilities (bench-only variant, same answers)", &p.contracted_tree)] {
+                writeln!(o, "| {label} | {} | {} | {} | {} |", fmt_duration(l.p50()), fmt_duration(l.p99()), fmt_duration(l.mean()), l.count()).expect("write");
+            }
+        }
         if !self.boundary.is_empty() {
             o.push_str("\n### 2. `municipalityAt`\n\n");
             writeln!(o, "{} points, {} inside a municipality, the rest at sea or outside every polygon; both sides gave the same municipality (or none) for every point.\n", self.boundary_points, self.boundary_inside).expect("write");
@@ -157,8 +206,8 @@ impl Results {
         }
         if !self.memory.is_empty() {
             o.push_str("\n### 4. Memory of the server process\n\n| Process | VmRSS | VmHWM (peak) | Start-up to listening |\n|---|---:|---:|---:|\n");
-            for (label, rss, hwm, startup) in &self.memory {
-                writeln!(o, "| {label} | {} | {} | {} |", mib(*rss), mib(*hwm), startup.map_or("—".into(), |d| format!("{:.1} s", d.as_secs_f64()))).expect("write");
+            for m in &self.memory {
+                writeln!(o, "| {} | {} | {} | {} |", m.label, mib(m.rss), mib(m.hwm), m.startup.map_or("—".into(), |d| format!("{:.1} s", d.as_secs_f64()))).expect("write");
             }
         }
         o

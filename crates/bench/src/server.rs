@@ -160,3 +160,30 @@ pub async fn serve(db: &Path) -> anyhow::Result<()> {
     axum::serve(listener, router(hub)).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_input_defaults_are_the_graphql_defaults() {
+        let input: PlainInput = serde_json::from_value(json!({
+            "lat": 35.68, "lon": 139.76, "serviceType": "DAY_CARE", "startDate": "2025-06-02", "days": 2,
+            "residentMunicipality": "131016", "infantBirthDate": "2025-05-01"
+        }))
+        .unwrap();
+        let q = parse(input).unwrap();
+        assert_eq!((q.radius_km, q.limit, q.request.multiples, q.tier, q.request.used_so_far, q.include_uncontracted), (30.0, 10, 1, HouseholdTier::Taxed, 0, false));
+        assert_eq!(q.request.service_type, ServiceType::DayCare);
+    }
+
+    #[test]
+    fn bad_plain_input_is_refused_with_the_reason() {
+        let input: PlainInput = serde_json::from_value(json!({
+            "lat": 95.0, "lon": 139.76, "serviceType": "DAY_CARE", "startDate": "2025-06-02", "days": 2,
+            "residentMunicipality": "131016", "infantBirthDate": "2025-05-01"
+        }))
+        .unwrap();
+        assert!(parse(input).unwrap_err().contains("latitude"));
+    }
+}
