@@ -32,8 +32,9 @@ impl ProgramCache {
     }
 }
 
-/// Loads everything the search reads.
-async fn load(db: &impl ConnectionTrait) -> ServiceResult<SearchState> {
+/// Loads everything the search reads, with the facility records it was built from (benchmarks
+/// time the pure search over exactly this state).
+pub async fn load_search_state(db: &impl ConnectionTrait) -> ServiceResult<(SearchState, Vec<Facility>)> {
     let facilities = sango_store::facilities::all_active(db).await?;
     let ids: Vec<i64> = facilities.iter().map(|f| f.id).collect();
     let mut closures = sango_store::facilities::closures(db, &ids).await?;
@@ -59,12 +60,13 @@ async fn load(db: &impl ConnectionTrait) -> ServiceResult<SearchState> {
     for c in sango_store::contracts::current(db, None, None, None).await? {
         contracts.entry((c.terms.municipality, c.terms.service_type)).or_default().push(c.terms);
     }
-    Ok(SearchState {
+    let state = SearchState {
         facilities: FacilityIndex::new(facilities.iter().map(|f| (f.id, f.draft.location))),
         municipality_of: facilities.iter().map(|f| (f.id, f.municipality)).collect(),
         calendars,
         contracts,
-    })
+    };
+    Ok((state, facilities))
 }
 
 /// One day of a facility's calendar for a type.
@@ -89,7 +91,7 @@ pub const MAX_CALENDAR_DAYS: i64 = 800;
 impl Hub {
     /// Rebuilds the in-memory search state from the database.
     pub(crate) async fn refresh_search(&self) -> ServiceResult<()> {
-        let state = load(&self.db).await?;
+        let (state, _) = load_search_state(&self.db).await?;
         *self.search.write().expect("search state lock poisoned") = state;
         self.programs.clear();
         Ok(())
