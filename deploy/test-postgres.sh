@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the database-backed tests (store, service) against a real, throw-away PostgreSQL cluster.
+# Runs the test suite again against a real, throw-away PostgreSQL cluster: every database-backed
+# test (store, service) then uses PostgreSQL instead of a temporary SQLite file.
 # Installs PostgreSQL from Debian when it is missing. Never skips: a missing server is an error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,5 +18,7 @@ pg_virtualenv bash -c '
   set -euo pipefail
   export SANGO_TEST_POSTGRES_URL="postgres://${PGUSER}:${PGPASSWORD}@${PGHOST:-localhost}:${PGPORT:-5432}/${PGDATABASE:-postgres}"
   echo "Testing against PostgreSQL $(psql -tAc "show server_version")"
-  cargo test -p sango-store -p sango-service
+  # The same package selection as the README command, so cargo reuses its build (selecting
+  # fewer packages changes feature unification and recompiles the dependency tree).
+  cargo test --workspace
 '
