@@ -3,9 +3,11 @@
 //! Pure: the service layer loads the state and keeps it in step with the database.
 
 pub mod calendar;
+pub mod contracts;
 pub mod eligibility;
 pub mod search;
 
 pub use calendar::{Calendars, ServiceCalendar};
+pub use contracts::ContractBook;
 pub use eligibility::{Request, check_consecutive, check_infant, check_request};
 pub use search::{Hit, NearbyQuery, SearchState, nearby};

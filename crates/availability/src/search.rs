@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-use sango_domain::{ContractTerms, Coordinates, DomainResult, HouseholdTier, LgCode, ProgramRules, ServiceType, Yen};
+use sango_domain::{Coordinates, DomainResult, HouseholdTier, LgCode, ProgramRules, Yen};
 use sango_spatial::FacilityIndex;
 
 use crate::calendar::Calendars;
+use crate::contracts::ContractBook;
 use crate::eligibility::{Request, check_request};
 
 /// Everything the search reads, kept in memory by the service layer.
@@ -18,16 +18,8 @@ pub struct SearchState {
     /// The municipality each facility lies in.
     pub municipality_of: HashMap<i64, LgCode>,
     pub calendars: Calendars,
-    /// Current contracts by resident municipality and type.
-    pub contracts: HashMap<(LgCode, ServiceType), Vec<ContractTerms>>,
-}
-
-impl SearchState {
-    /// The contract of `m` with `facility` for `t` valid on every day from `start` for `days`.
-    pub fn contract(&self, m: LgCode, t: ServiceType, facility: i64, start: NaiveDate, days: u32) -> Option<&ContractTerms> {
-        let last = start + chrono::Days::new(u64::from(days.max(1) - 1));
-        self.contracts.get(&(m, t))?.iter().find(|c| c.facility_id == facility && c.valid_on(start) && c.valid_on(last))
-    }
+    /// Current contracts, with the facilities each municipality contracts per type.
+    pub contracts: ContractBook,
 }
 
 /// A search as municipal staff ask it.
@@ -67,14 +59,23 @@ pub fn nearby(state: &SearchState, rules: &ProgramRules, q: &NearbyQuery) -> Dom
     let user_fee = (1..=r.days)
         .map(|i| rules.user_fee(r.service_type, q.tier, r.used_so_far + i, r.multiples, false).unwrap_or(Yen::ZERO))
         .sum::<Yen>();
+    // Contracted-only searches walk just the facilities the resident's municipality contracts.
+    let candidates = if q.include_uncontracted {
+        &state.facilities
+    } else {
+        match state.contracts.contracted(q.resident, r.service_type) {
+            Some(tree) => tree,
+            None => return Ok(vec![]),
+        }
+    };
     let mut found: HashMap<i64, (u32, Option<Yen>)> = HashMap::new();
-    let near = state.facilities.nearest(q.from, q.radius_km, q.limit, |id| {
+    let near = candidates.nearest(q.from, q.radius_km, q.limit, |id| {
         let Some(cal) = state.calendars.get(id, r.service_type) else { return false };
         let free = cal.min_free(r.start, r.days);
         if free == 0 {
             return false;
         }
-        let contract = state.contract(q.resident, r.service_type, id, r.start, r.days);
+        let contract = state.contracts.find(q.resident, r.service_type, id, r.start, r.days);
         if contract.is_none() && !q.include_uncontracted {
             return false;
         }

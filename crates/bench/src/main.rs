@@ -3,7 +3,6 @@
 
 mod boundary;
 mod data;
-mod diagnose;
 mod http;
 mod postgis;
 mod queries;
@@ -204,10 +203,7 @@ async fn run_all(a: &AllArgs) -> anyhow::Result<Results> {
     }
     res.round_trip = Some(search::time_round_trip(&client, queries.len()).await?);
     step("search timed", t);
-    let t = Instant::now();
-    res.profile = Some(diagnose::profile(&loaded.state, &queries, a.rounds)?);
-    step("search profiled", t);
-    explain(&client, &a.data.data_dir, &res, &queries).await?;
+    explain(&client, &a.data.data_dir, &queries).await?;
 
     // 2. municipalityAt.
     let points = boundary::points(&boundaries, a.points, spec.seed + 2)?;
@@ -289,21 +285,15 @@ fn wrk_version() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// Writes `EXPLAIN (ANALYZE, BUFFERS)` of each search shape for the first and the slowest query
-/// (by the in-process time) to `explain.txt`, for the notes.
-async fn explain(client: &tokio_postgres::Client, dir: &std::path::Path, res: &Results, queries: &[queries::BenchQuery]) -> anyhow::Result<()> {
-    let Some(p) = &res.profile else { return Ok(()) };
-    let mut picks = vec![("first query", 0usize)];
-    if let Some(i) = p.slowest_index {
-        picks.push(("slowest query in process", i));
-    }
+/// Writes `EXPLAIN (ANALYZE, BUFFERS)` of each search shape for the first query to
+/// `explain.txt`, for the notes.
+async fn explain(client: &tokio_postgres::Client, dir: &std::path::Path, queries: &[queries::BenchQuery]) -> anyhow::Result<()> {
+    let Some(first) = queries.first() else { return Ok(()) };
     let mut out = String::new();
-    for (what, i) in picks {
-        for v in postgis::SearchSql::ALL {
-            out.push_str(&format!("==== {} — {what} (#{i}): {:?}\n", v.label(), queries[i].q));
-            out.push_str(&postgis::explain_search(client, v, &queries[i].q).await?);
-            out.push('\n');
-        }
+    for v in postgis::SearchSql::ALL {
+        out.push_str(&format!("==== {} — first query: {:?}\n", v.label(), first.q));
+        out.push_str(&postgis::explain_search(client, v, &first.q).await?);
+        out.push('\n');
     }
     std::fs::write(dir.join("explain.txt"), out)?;
     Ok(())

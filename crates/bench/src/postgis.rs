@@ -147,7 +147,7 @@ pub async fn load(client: &Client, state: &SearchState, facilities: &[Facility],
         })
     });
     r.calendar_rows = copy_in(client, "bench_calendar (facility_id, service_type, date, capacity, taken)", calendar_rows).await?;
-    let contracts = state.contracts.values().flatten().map(|c| {
+    let contracts = state.contracts.all().map(|c| {
         let to = c.valid_to.map_or_else(|| "\\N".to_owned(), |d| d.to_string());
         format!("{}\t{}\t{}\t{}\t{to}\t{}", c.municipality, c.facility_id, c.service_type.as_str(), c.valid_from, c.unit_price.0)
     });

@@ -56,7 +56,6 @@ pub struct Results {
     pub search: Vec<Timed>,
     pub search_postgis: Vec<Timed>,
     pub round_trip: Option<Latencies>,
-    pub profile: Option<crate::diagnose::Profile>,
     pub boundary_points: usize,
     pub boundary_inside: usize,
     pub boundary: Vec<Timed>,
@@ -174,19 +173,6 @@ impl Results {
             latency_table(&mut o, &self.search, &self.search_postgis);
             if let Some(rt) = &self.round_trip {
                 writeln!(o, "| PostgreSQL `SELECT 1` round trip (floor) | {} | {} | {} | {} |", fmt_duration(rt.p50()), fmt_duration(rt.p99()), fmt_duration(rt.mean()), rt.count()).expect("write");
-            }
-        }
-        if let Some(p) = &self.profile {
-            o.push_str("\n#### Where the in-process time goes\n\n");
-            writeln!(
-                o,
-                "Facilities visited by the nearest-first walk per query: p50 {}, p99 {}, max {}. Length of the resident's contract list for the type, scanned linearly for every visited facility with room: p50 {}, p99 {}, max {}. The slowest 1% of queries visit {} facilities (median) against a list of {}.\n",
-                p.visited.p50, p.visited.p99, p.visited.max, p.contract_list.p50, p.contract_list.p99, p.contract_list.max, p.slowest_visited_p50, p.slowest_list_p50
-            )
-            .expect("write");
-            o.push_str("| Search (same passes, interleaved) | p50 | p99 | mean | samples |\n|---|---:|---:|---:|---:|\n");
-            for (label, l) in [("`sango_availability::nearby` (product)", &p.product), ("Same search, contracts in a hash map by (municipality, type, facility) (bench-only variant, same answers)", &p.indexed), ("… and the contract checked before the calendar (bench-only variant, same answers)", &p.indexed_contract_first), ("From the resident's contract list, as PostgreSQL's plan does: distances, sort, then calendars nearest first (bench-only variant, same answers)", &p.by_contracts), ("Nearest-first walk of an R-tree per (municipality, type) holding only contracted facilities (bench-only variant, same answers)", &p.contracted_tree)] {
-                writeln!(o, "| {label} | {} | {} | {} | {} |", fmt_duration(l.p50()), fmt_duration(l.p99()), fmt_duration(l.mean()), l.count()).expect("write");
             }
         }
         if !self.boundary.is_empty() {

@@ -11,8 +11,8 @@ pub struct Loaded {
     pub facilities: Vec<Facility>,
 }
 
-/// `sango_service::capacity::load_search_state`.
+/// `sango_service::mirror::load_search_state`.
 pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Loaded> {
-    let (state, facilities) = sango_service::capacity::load_search_state(db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (state, facilities) = sango_service::mirror::load_search_state(db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Loaded { state, facilities })
 }

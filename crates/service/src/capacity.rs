@@ -1,17 +1,15 @@
-//! Free capacity: the in-memory search state (facility index, calendars, contracts) rebuilt from
-//! the database after every registry write, the capacity a facility publishes, and the
-//! `nearbyCapacity` search with the resident's programme checks.
+//! Free capacity: the capacity a facility publishes, its calendar, and the `nearbyCapacity` search
+//! with the resident's programme checks (over the in-memory state that `mirror` keeps).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use moka::future::Cache;
-use sango_availability::{Calendars, NearbyQuery, SearchState, ServiceCalendar};
+use sango_availability::NearbyQuery;
 use sango_domain::{FiscalYear, LgCode, ProgramRules, ServiceType};
-use sango_spatial::FacilityIndex;
+use sango_store::Facility;
 use sango_store::calendar::DayCount;
-use sango_store::{ConnectionTrait, Facility};
 
 use crate::auth::Caller;
 use crate::error::{ServiceError, ServiceResult};
@@ -26,47 +24,10 @@ impl ProgramCache {
         Self(Cache::builder().max_capacity(20_000).build())
     }
 
-    /// Forgets every cached programme (after any programme write).
+    /// Forgets every cached programme (after any programme write or bulk load).
     pub(crate) fn clear(&self) {
         self.0.invalidate_all();
     }
-}
-
-/// Loads everything the search reads, with the facility records it was built from (benchmarks
-/// time the pure search over exactly this state).
-pub async fn load_search_state(db: &impl ConnectionTrait) -> ServiceResult<(SearchState, Vec<Facility>)> {
-    let facilities = sango_store::facilities::all_active(db).await?;
-    let ids: Vec<i64> = facilities.iter().map(|f| f.id).collect();
-    let mut closures = sango_store::facilities::closures(db, &ids).await?;
-    let mut calendars = Calendars::default();
-    for f in &facilities {
-        let fc = closures.remove(&f.id).unwrap_or_default();
-        for s in &f.draft.services {
-            let ranges = fc.iter().filter(|c| c.service_type.is_none_or(|t| t == s.service_type)).map(|c| (c.from, c.to)).collect();
-            calendars.insert(f.id, s.service_type, ServiceCalendar { daily_capacity: s.daily_capacity, closures: ranges, ..Default::default() });
-        }
-    }
-    for o in sango_store::calendar::overrides(db, None).await? {
-        if let Some(cal) = calendars.get_mut(o.facility_id, o.service_type) {
-            cal.overrides.insert(o.date, o.count);
-        }
-    }
-    for t in sango_store::calendar::taken(db, None).await? {
-        if let Some(cal) = calendars.get_mut(t.facility_id, t.service_type) {
-            cal.taken.insert(t.date, t.count);
-        }
-    }
-    let mut contracts: HashMap<_, Vec<_>> = HashMap::new();
-    for c in sango_store::contracts::current(db, None, None, None).await? {
-        contracts.entry((c.terms.municipality, c.terms.service_type)).or_default().push(c.terms);
-    }
-    let state = SearchState {
-        facilities: FacilityIndex::new(facilities.iter().map(|f| (f.id, f.draft.location))),
-        municipality_of: facilities.iter().map(|f| (f.id, f.municipality)).collect(),
-        calendars,
-        contracts,
-    };
-    Ok((state, facilities))
 }
 
 /// One day of a facility's calendar for a type.
@@ -89,31 +50,6 @@ pub struct NearbyHit {
 pub const MAX_CALENDAR_DAYS: i64 = 800;
 
 impl Hub {
-    /// Rebuilds the in-memory search state from the database.
-    pub(crate) async fn refresh_search(&self) -> ServiceResult<()> {
-        let (state, _) = load_search_state(&self.db).await?;
-        *self.search.write().expect("search state lock poisoned") = state;
-        self.programs.clear();
-        Ok(())
-    }
-
-    /// The search state, read-locked: hold it only for synchronous work.
-    pub(crate) fn search_state(&self) -> std::sync::RwLockReadGuard<'_, SearchState> {
-        self.search.read().expect("search state lock poisoned")
-    }
-
-    /// Mirrors a committed change of taken slots in memory (+1 per date for a booking or a hold,
-    /// −1 for a release), so that the next search sees it without a rebuild.
-    pub(crate) fn adjust_taken(&self, facility: i64, t: ServiceType, dates: &[NaiveDate], delta: i32) {
-        let mut state = self.search.write().expect("search state lock poisoned");
-        if let Some(cal) = state.calendars.get_mut(facility, t) {
-            for d in dates {
-                let n = cal.taken.entry(*d).or_insert(0);
-                *n = n.saturating_add_signed(delta);
-            }
-        }
-    }
-
     /// The programme in force, cached.
     pub(crate) async fn rules(&self, m: LgCode, fy: FiscalYear) -> ServiceResult<Option<Arc<ProgramRules>>> {
         let db = self.db.clone();
@@ -178,7 +114,7 @@ impl Hub {
         let txn = sango_store::begin_write(&self.db).await?;
         sango_store::calendar::set_overrides(&txn, &rows).await?;
         txn.commit().await?;
-        self.refresh_search().await?;
+        self.mirror_overrides(&rows);
         self.calendar(facility, t, from, to).await
     }
 }

@@ -31,7 +31,7 @@ impl Hub {
         let txn = sango_store::begin_write(&self.db).await?;
         let saved = self.create_contract_in(&txn, caller, &terms).await?;
         txn.commit().await?;
-        self.refresh_search().await?;
+        self.refresh_contracts(terms.municipality, terms.service_type, terms.facility_id).await?;
         Ok(saved)
     }
 
@@ -40,7 +40,7 @@ impl Hub {
         let txn = sango_store::begin_write(&self.db).await?;
         let saved = self.amend_contract_in(&txn, caller, contract_no, &terms).await?;
         txn.commit().await?;
-        self.refresh_search().await?;
+        self.refresh_contracts(terms.municipality, terms.service_type, terms.facility_id).await?;
         Ok(saved)
     }
 

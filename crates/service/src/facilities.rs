@@ -34,7 +34,7 @@ impl Hub {
         let txn = sango_store::begin_write(&self.db).await?;
         let id = sango_store::facilities::insert(&txn, &draft, municipality, &caller.actor(), self.now()).await?;
         txn.commit().await?;
-        self.refresh_search().await?;
+        self.refresh_facility(id).await?;
         self.facility(id).await?.ok_or_else(|| ServiceError::internal("facility vanished after insert"))
     }
 
@@ -50,7 +50,7 @@ impl Hub {
         let txn = sango_store::begin_write(&self.db).await?;
         sango_store::facilities::update(&txn, id, &draft, municipality, active, &caller.actor(), self.now()).await?;
         txn.commit().await?;
-        self.refresh_search().await?;
+        self.refresh_facility(id).await?;
         self.facility(id).await?.ok_or_else(|| ServiceError::internal("facility vanished after update"))
     }
 
@@ -66,7 +66,7 @@ impl Hub {
             return Err(ServiceError::bad_input("serviceType", format!("facility {facility_id} does not offer {t}")));
         }
         sango_store::facilities::add_closure(&self.db, facility_id, &closure).await?;
-        self.refresh_search().await?;
+        self.refresh_facility(facility_id).await?;
         self.closures(facility_id).await
     }
 

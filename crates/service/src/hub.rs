@@ -23,6 +23,8 @@ pub struct Hub {
     boundaries: Arc<RwLock<Arc<BoundaryIndex>>>,
     pub(crate) tokens: TokenCache,
     pub(crate) search: Arc<RwLock<SearchState>>,
+    /// Serialises reloads of the search state, so that the last state read is the last applied.
+    pub(crate) mirror: Arc<tokio::sync::Mutex<()>>,
     pub(crate) programs: ProgramCache,
     pub(crate) changes: tokio::sync::broadcast::Sender<crate::live::CapacityChange>,
     /// How long a waitlist offer stands before it passes on.
@@ -47,6 +49,7 @@ impl Hub {
             boundaries: Arc::new(RwLock::new(Arc::new(BoundaryIndex::new([])))),
             tokens: TokenCache::new(),
             search: Arc::default(),
+            mirror: Arc::default(),
             programs: ProgramCache::new(),
             changes: tokio::sync::broadcast::channel(crate::live::CHANNEL_CAPACITY).0,
             offer_ttl: chrono::Duration::hours(24),

@@ -15,6 +15,7 @@ pub mod hub;
 pub mod import;
 pub mod live;
 pub mod lottery;
+pub mod mirror;
 pub mod municipalities;
 pub mod programs;
 pub mod settlement;

@@ -137,3 +137,84 @@ async fn facilities_within_reach_cross_the_border_and_month_totals_add_up() {
     let stay = month.iter().find(|m| m.service_type == ServiceType::ShortStay).unwrap();
     assert!(stay.facilities > 0 && stay.taken > 0);
 }
+
+/// Everything a search answer says, comparable across hubs.
+type Answer = Result<Vec<(i64, i64, u32, bool, bool, Option<i64>)>, String>;
+
+async fn answers(hub: &sango_service::Hub, residents: &[sango_domain::LgCode]) -> Vec<Answer> {
+    let mut out = Vec::new();
+    for (i, resident) in residents.iter().enumerate() {
+        for (j, (lat, lon)) in [(35.49, 134.23), (35.43, 133.33), (35.43, 133.82), (35.30, 133.60), (35.50, 134.45)].into_iter().enumerate() {
+            for t in [ServiceType::ShortStay, ServiceType::DayCare] {
+                let mut q = query(60.0, (i + j) % 2 == 0);
+                q.resident = *resident;
+                q.from = Coordinates::new(lat, lon, "q").unwrap();
+                q.request.service_type = t;
+                let got = hub.nearby_capacity(&admin(), q).await;
+                out.push(got.map(|hits| hits.iter().map(|h| (h.facility.id, (h.hit.km * 1000.0).round() as i64, h.hit.free_slots, h.hit.contracted, h.hit.cross_boundary, h.hit.unit_price.map(|p| p.0))).collect()).map_err(|e| e.to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn registry_writes_kept_in_step_agree_with_a_full_reload() {
+    let url = fresh_database_url().await;
+    let hub = sango_service::Hub::open_with_clock(&url, std::sync::Arc::new(fixed_now)).await.unwrap();
+    hub.seed_demo(tottori(), 7, None, &[sango_domain::FiscalYear::new(2025).unwrap()]).await.unwrap();
+    let residents: Vec<_> = hub.municipalities(&admin(), Some(tottori())).await.unwrap().iter().map(|m| m.code).collect();
+    let contracts = hub.contracts(&admin(), Some(code("312011")), None).await.unwrap();
+    let contracted: Vec<i64> = contracts.iter().map(|c| c.terms.facility_id).collect();
+    let facility = |id: i64| {
+        let hub = hub.clone();
+        async move { hub.facility(id).await.unwrap().unwrap() }
+    };
+
+    // A contracted facility moves across the border to 米子市.
+    let moved = facility(contracted[0]).await;
+    let mut draft = moved.draft.clone();
+    draft.location = Coordinates::new(35.4244, 133.3310, "location").unwrap();
+    hub.update_facility(&admin(), moved.id, draft, true).await.unwrap();
+    // Another closes, and a third closes and reopens somewhere else.
+    let closed = facility(*contracted.iter().find(|id| **id != moved.id).unwrap()).await;
+    hub.update_facility(&admin(), closed.id, closed.draft.clone(), false).await.unwrap();
+    let reopened = facility(*contracted.iter().rev().find(|id| ![moved.id, closed.id].contains(id)).unwrap()).await;
+    hub.update_facility(&admin(), reopened.id, reopened.draft.clone(), false).await.unwrap();
+    let mut draft = reopened.draft.clone();
+    draft.location = Coordinates::new(35.43, 133.82, "location").unwrap();
+    hub.update_facility(&admin(), reopened.id, draft, true).await.unwrap();
+    // A contract ends early, another facility closes for a day, another publishes capacity.
+    let ending = contracts.iter().find(|c| ![moved.id, closed.id, reopened.id].contains(&c.terms.facility_id)).unwrap();
+    let mut terms = ending.terms.clone();
+    terms.valid_to = Some(day(7, 2));
+    hub.amend_contract(&admin(), ending.contract_no, terms).await.unwrap();
+    let others: Vec<i64> = contracted.iter().copied().filter(|id| ![moved.id, closed.id, reopened.id, ending.terms.facility_id].contains(id)).collect();
+    let closure = Closure { service_type: None, from: day(7, 2), to: day(7, 2), reason: "研修".into() };
+    hub.add_closure(&admin(), others[0], closure).await.unwrap();
+    if let Some(&id) = others.get(1) {
+        hub.set_capacity(&admin(), id, ServiceType::ShortStay, day(7, 1), day(7, 3), 7).await.ok();
+    }
+    // A new facility with a contract.
+    let draft = sango_domain::FacilityDraft {
+        name: "（架空）新設助産院".into(),
+        kind: sango_domain::FacilityKind::MidwifeHome,
+        address: String::new(),
+        location: Coordinates::new(35.50, 134.45, "location").unwrap(),
+        services: vec![sango_domain::ServiceCapacity::new(ServiceType::DayCare, 3, "c").unwrap()],
+        synthetic: true,
+    };
+    let new = hub.create_facility(&admin(), draft).await.unwrap();
+    let terms = sango_domain::ContractTerms { municipality: code("312011"), facility_id: new.id, service_type: ServiceType::DayCare, unit_price: sango_domain::Yen(20_000), additions: Default::default(), valid_from: day(4, 1), valid_to: None };
+    hub.create_contract(&admin(), terms).await.unwrap();
+
+    let kept = answers(&hub, &residents).await;
+    let reloaded = sango_service::Hub::open_with_clock(&url, std::sync::Arc::new(fixed_now)).await.unwrap();
+    let fresh = answers(&reloaded, &residents).await;
+    assert_eq!(kept.len(), fresh.len());
+    for (i, (a, b)) in kept.iter().zip(&fresh).enumerate() {
+        assert_eq!(a, b, "answer {i} differs between the in-step state and a full reload");
+    }
+    assert!(kept.iter().flatten().flatten().any(|h| h.0 == new.id), "the new facility is found");
+    assert!(kept.iter().flatten().flatten().all(|h| h.0 != closed.id), "the closed facility is not");
+}

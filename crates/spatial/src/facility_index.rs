@@ -2,6 +2,8 @@
 //! great-circle order (chord length grows monotonically with arc length). Distances are reported
 //! in km by Haversine on the WGS84 mean radius, 6,371.0088 km.
 
+use std::collections::HashMap;
+
 use rstar::{PointDistance, RTree, RTreeObject, AABB};
 use sango_domain::Coordinates;
 
@@ -29,7 +31,7 @@ fn chord2_for_km(km: f64) -> f64 {
     (2.0 * half.sin()).powi(2)
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Entry {
     xyz: [f64; 3],
     id: i64,
@@ -60,13 +62,28 @@ pub struct Near {
 #[derive(Default)]
 pub struct FacilityIndex {
     tree: RTree<Entry>,
+    at: HashMap<i64, Coordinates>,
 }
 
 impl FacilityIndex {
-    /// Builds the index from (id, location) pairs.
+    /// Builds the index from (id, location) pairs; a repeated id keeps its last location.
     pub fn new(facilities: impl IntoIterator<Item = (i64, Coordinates)>) -> Self {
-        let entries = facilities.into_iter().map(|(id, at)| Entry { xyz: unit(at), id, at }).collect();
-        Self { tree: RTree::bulk_load(entries) }
+        let at: HashMap<i64, Coordinates> = facilities.into_iter().collect();
+        let entries = at.iter().map(|(id, at)| Entry { xyz: unit(*at), id: *id, at: *at }).collect();
+        Self { tree: RTree::bulk_load(entries), at }
+    }
+
+    /// Places a facility, or moves it if it is already indexed.
+    pub fn upsert(&mut self, id: i64, at: Coordinates) {
+        self.remove(id);
+        self.tree.insert(Entry { xyz: unit(at), id, at });
+        self.at.insert(id, at);
+    }
+
+    /// Takes a facility out of the index; false if it was not there.
+    pub fn remove(&mut self, id: i64) -> bool {
+        let Some(at) = self.at.remove(&id) else { return false };
+        self.tree.remove(&Entry { xyz: unit(at), id, at }).is_some()
     }
 
     pub fn len(&self) -> usize {
@@ -103,9 +120,9 @@ impl FacilityIndex {
         out
     }
 
-    /// Where a facility is (a scan; for tests and rare lookups).
+    /// Where a facility is.
     pub fn location(&self, id: i64) -> Option<Coordinates> {
-        self.tree.iter().find(|e| e.id == id).map(|e| e.at)
+        self.at.get(&id).copied()
     }
 
     /// Every facility within a bounding box around a shape expanded by `km` (a superset for
@@ -142,5 +159,21 @@ mod tests {
         let hits = idx.nearest(c(35.0, 135.0), 100.0, 2, |id| id != 1);
         assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2, 4]);
         assert!(idx.nearest(c(35.0, 135.0), 5.0, 10, |_| true).iter().all(|h| h.km <= 5.0));
+    }
+
+    #[test]
+    fn moved_and_removed_facilities_are_found_where_they_are() {
+        let mut idx = FacilityIndex::new([(1, c(35.0, 135.0)), (2, c(35.1, 135.0))]);
+        idx.upsert(1, c(36.0, 135.0));
+        idx.upsert(3, c(35.0, 135.0));
+        assert_eq!(idx.len(), 3);
+        assert_eq!(idx.location(1), Some(c(36.0, 135.0)));
+        let ids: Vec<i64> = idx.nearest(c(35.0, 135.0), 1000.0, 10, |_| true).iter().map(|h| h.id).collect();
+        assert_eq!(ids, vec![3, 2, 1]);
+        assert!(idx.remove(2));
+        assert!(!idx.remove(2));
+        assert_eq!(idx.location(2), None);
+        let ids: Vec<i64> = idx.nearest(c(35.0, 135.0), 1000.0, 10, |_| true).iter().map(|h| h.id).collect();
+        assert_eq!(ids, vec![3, 1]);
     }
 }

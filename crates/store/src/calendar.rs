@@ -1,7 +1,7 @@
 //! Calendar rows: capacity overrides and taken slots per facility, type and date.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, sea_query::OnConflict};
 use sango_domain::ServiceType;
 
 use crate::entity::{capacity_override, slot};
@@ -52,22 +52,16 @@ pub async fn set_taken(c: &impl ConnectionTrait, rows: &[DayCount]) -> StoreResu
     Ok(())
 }
 
-/// Every override, optionally of one facility.
-pub async fn overrides(c: &impl ConnectionTrait, facility: Option<i64>) -> StoreResult<Vec<DayCount>> {
-    let mut q = capacity_override::Entity::find();
-    if let Some(f) = facility {
-        q = q.filter(capacity_override::Column::FacilityId.eq(f));
-    }
-    q.all(c).await?.into_iter().map(|r| day_count("capacity_override", r.facility_id, &r.service_type, r.date, r.capacity)).collect()
+/// The overrides of the given facilities.
+pub async fn overrides(c: &impl ConnectionTrait, facilities: &[i64]) -> StoreResult<Vec<DayCount>> {
+    let rows = capacity_override::Entity::find().filter(capacity_override::Column::FacilityId.is_in(facilities.to_vec())).all(c).await?;
+    rows.into_iter().map(|r| day_count("capacity_override", r.facility_id, &r.service_type, r.date, r.capacity)).collect()
 }
 
-/// Every taken count, optionally of one facility.
-pub async fn taken(c: &impl ConnectionTrait, facility: Option<i64>) -> StoreResult<Vec<DayCount>> {
-    let mut q = slot::Entity::find();
-    if let Some(f) = facility {
-        q = q.filter(slot::Column::FacilityId.eq(f));
-    }
-    q.all(c).await?.into_iter().map(|r| day_count("slot", r.facility_id, &r.service_type, r.date, r.taken)).collect()
+/// The taken counts of the given facilities.
+pub async fn taken(c: &impl ConnectionTrait, facilities: &[i64]) -> StoreResult<Vec<DayCount>> {
+    let rows = slot::Entity::find().filter(slot::Column::FacilityId.is_in(facilities.to_vec())).all(c).await?;
+    rows.into_iter().map(|r| day_count("slot", r.facility_id, &r.service_type, r.date, r.taken)).collect()
 }
 
 fn day_count(table: &'static str, facility_id: i64, t: &str, date: NaiveDate, n: i32) -> StoreResult<DayCount> {
@@ -76,59 +70,36 @@ fn day_count(table: &'static str, facility_id: i64, t: &str, date: NaiveDate, n:
     Ok(DayCount { facility_id, service_type, date, count })
 }
 
-/// Capacity of a facility's type on each of `dates`, read inside the caller's transaction:
-/// 0 on a closure, else the override for the date, else the daily capacity (0 if not offered).
-pub async fn capacity_on(c: &impl ConnectionTrait, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> StoreResult<Vec<u32>> {
-    use crate::entity::{facility_closure, facility_service};
-    let daily = facility_service::Entity::find_by_id((facility, t.as_str().to_owned())).one(c).await?.map_or(0, |s| s.daily_capacity.max(0) as u32);
-    let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else { return Ok(vec![]) };
-    let closures = facility_closure::Entity::find()
-        .filter(facility_closure::Column::FacilityId.eq(facility))
-        .filter(facility_closure::Column::FromDate.lte(*last))
-        .filter(facility_closure::Column::ToDate.gte(*first))
-        .all(c)
-        .await?;
-    let overrides = capacity_override::Entity::find()
-        .filter(capacity_override::Column::FacilityId.eq(facility))
-        .filter(capacity_override::Column::ServiceType.eq(t.as_str()))
-        .filter(capacity_override::Column::Date.between(*first, *last))
-        .all(c)
-        .await?;
-    Ok(dates
-        .iter()
-        .map(|d| {
-            let closed = closures.iter().any(|cl| cl.from_date <= *d && *d <= cl.to_date && cl.service_type.as_deref().is_none_or(|s| s == t.as_str()));
-            if closed {
-                0
-            } else {
-                overrides.iter().find(|o| o.date == *d).map_or(daily, |o| o.capacity.max(0) as u32)
-            }
-        })
-        .collect())
-}
-
-/// Takes one slot on each date where fewer than its capacity are taken, with one conditional
-/// `UPDATE … SET taken = taken + 1 WHERE … AND taken < capacity` per date. Returns the dates that
-/// were full; when any is, the caller must roll back (the other dates were taken).
-pub async fn take_one(c: &impl ConnectionTrait, facility: i64, t: ServiceType, dates: &[(NaiveDate, u32)]) -> StoreResult<Vec<NaiveDate>> {
-    use sea_orm::sea_query::{Expr, ExprTrait};
+/// Takes one slot on each date where fewer than the capacity are taken, one statement per date:
+/// an upsert whose condition computes the capacity in the same statement (0 on a closure, else the
+/// override for the date, else the daily capacity; 0 if the type is not offered), so no reader can
+/// slip between the check and the increment. Returns the dates that were full; when any is, the
+/// caller must roll back (the other dates were taken).
+pub async fn take_within_capacity(c: &impl ConnectionTrait, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> StoreResult<Vec<NaiveDate>> {
+    let sql = take_sql(c.get_database_backend());
     let mut full = Vec::new();
-    for (date, capacity) in dates {
-        let row = slot::ActiveModel { facility_id: Set(facility), service_type: Set(t.as_str().to_owned()), date: Set(*date), taken: Set(0) };
-        slot::Entity::insert(row).on_conflict_do_nothing_on([slot::Column::FacilityId, slot::Column::ServiceType, slot::Column::Date]).exec(c).await?;
-        let res = slot::Entity::update_many()
-            .col_expr(slot::Column::Taken, Expr::col(slot::Column::Taken).add(1))
-            .filter(slot::Column::FacilityId.eq(facility))
-            .filter(slot::Column::ServiceType.eq(t.as_str()))
-            .filter(slot::Column::Date.eq(*date))
-            .filter(slot::Column::Taken.lt(*capacity as i32))
-            .exec(c)
-            .await?;
-        if res.rows_affected == 0 {
+    for date in dates {
+        let values: Vec<sea_orm::Value> = vec![facility.into(), t.as_str().into(), (*date).into()];
+        let res = c.execute_raw(Statement::from_sql_and_values(c.get_database_backend(), sql.as_str(), values)).await?;
+        if res.rows_affected() == 0 {
             full.push(*date);
         }
     }
     Ok(full)
+}
+
+/// The statement behind [`take_within_capacity`], with the backend's numbered placeholders for
+/// (facility, type, date).
+fn take_sql(backend: DbBackend) -> String {
+    let capacity = "CASE WHEN EXISTS (SELECT 1 FROM facility_closure c WHERE c.facility_id = {1} AND (c.service_type IS NULL OR c.service_type = {2}) AND c.from_date <= {3} AND c.to_date >= {3}) THEN 0 \
+         ELSE COALESCE((SELECT o.capacity FROM capacity_override o WHERE o.facility_id = {1} AND o.service_type = {2} AND o.date = {3}), \
+                       (SELECT s.daily_capacity FROM facility_service s WHERE s.facility_id = {1} AND s.service_type = {2}), 0) END";
+    let sql = format!(
+        "INSERT INTO slot (facility_id, service_type, date, taken) SELECT {{1}}, {{2}}, {{3}}, 1 WHERE ({capacity}) > 0 \
+         ON CONFLICT (facility_id, service_type, date) DO UPDATE SET taken = slot.taken + 1 WHERE slot.taken < ({capacity})"
+    );
+    let mark = if backend == DbBackend::Postgres { "$" } else { "?" };
+    sql.replace("{1}", &format!("{mark}1")).replace("{2}", &format!("{mark}2")).replace("{3}", &format!("{mark}3"))
 }
 
 /// Gives back one slot on each date (never below zero).

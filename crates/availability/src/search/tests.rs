@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sango_domain::program::{AgeLimit, ApplicationRule, FeeBand, ServiceRule, UsageUnit};
-use sango_domain::{Additions, ApplicationMethod, HouseholdTier};
+use sango_domain::{Additions, ApplicationMethod, ContractTerms, HouseholdTier, ServiceType};
 use sango_spatial::haversine_km;
 
 use super::*;
@@ -42,6 +42,7 @@ fn random_state(seed: u64, n: usize, lat: (f64, f64), lon: (f64, f64)) -> Search
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut state = SearchState::default();
     let mut points = Vec::new();
+    let mut contracts = Vec::new();
     for id in 1..=n as i64 {
         // Some facilities share a location exactly, to exercise ties.
         let at = if id > 1 && rng.random_range(0..20) == 0 {
@@ -68,10 +69,11 @@ fn random_state(seed: u64, n: usize, lat: (f64, f64), lon: (f64, f64)) -> Search
         if rng.random_bool(0.5) {
             let to = if rng.random_bool(0.2) { Some(day(rng.random_range(0..60))) } else { None };
             let c = ContractTerms { municipality: home(), facility_id: id, service_type: T, unit_price: Yen(30_000 + id), additions: Additions::default(), valid_from: day(0), valid_to: to };
-            state.contracts.entry((home(), T)).or_default().push(c);
+            contracts.push(c);
         }
     }
     state.facilities = FacilityIndex::new(points.clone());
+    state.contracts = ContractBook::new(contracts, &state.facilities);
     state
 }
 
@@ -83,7 +85,8 @@ fn brute_force(state: &SearchState, points: &[(i64, Coordinates)], q: &NearbyQue
         .filter_map(|(id, at)| {
             let km = haversine_km(q.from, *at);
             let free = state.calendars.get(*id, r.service_type)?.min_free(r.start, r.days);
-            let contracted = state.contract(q.resident, r.service_type, *id, r.start, r.days).is_some();
+            let last = r.start + chrono::Days::new(u64::from(r.days - 1));
+            let contracted = state.contracts.of(q.resident, r.service_type).any(|c| c.facility_id == *id && c.valid_on(r.start) && c.valid_on(last));
             (km <= q.radius_km && free > 0 && (contracted || q.include_uncontracted)).then_some((*id, km, free, contracted))
         })
         .collect();
