@@ -120,9 +120,7 @@ impl Hub {
     /// Takes one slot on every date inside `txn`, or rolls nothing back itself but returns CONFLICT
     /// listing the full days (the caller's transaction must then be dropped).
     pub(crate) async fn take_slots(&self, txn: &DatabaseTransaction, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> ServiceResult<()> {
-        let caps = sango_store::calendar::capacity_on(txn, facility, t, dates).await?;
-        let wanted: Vec<(NaiveDate, u32)> = dates.iter().copied().zip(caps).collect();
-        let full = sango_store::calendar::take_one(txn, facility, t, &wanted).await?;
+        let full = sango_store::calendar::take_within_capacity(txn, facility, t, dates).await?;
         if full.is_empty() {
             return Ok(());
         }
@@ -139,13 +137,19 @@ impl Hub {
         let (first, last) = (dates[0], dates[dates.len() - 1]);
         let fy = FiscalYear::containing(first);
         let rules = self.rules(m, fy).await?.ok_or_else(|| ServiceError::bad_input("dates", format!("{m} has no programme for {}", fy.wareki())))?;
-        let f = self.facility(facility).await?.filter(|f| f.active).ok_or_else(|| ServiceError::not_found("facilityId", format!("no facility {facility}")))?;
-        if !f.draft.services.iter().any(|s| s.service_type == t) {
-            return Err(ServiceError::bad_input("serviceType", format!("facility {facility} does not offer {t}")));
-        }
-        let contracts = sango_store::contracts::current(&self.db, Some(m), Some(facility), Some(t)).await?;
-        if !contracts.iter().any(|c| c.terms.valid_on(first) && c.terms.valid_on(last)) {
-            return Err(ServiceError::bad_input("facilityId", format!("{m} has no {t} contract with facility {facility} covering {first} to {last}")));
+        {
+            // Facilities and contracts as the in-memory state mirrors them after every committed write.
+            let state = self.search_state();
+            if state.facilities.location(facility).is_none() {
+                return Err(ServiceError::not_found("facilityId", format!("no facility {facility}")));
+            }
+            if state.calendars.get(facility, t).is_none() {
+                return Err(ServiceError::bad_input("serviceType", format!("facility {facility} does not offer {t}")));
+            }
+            let span = (last - first).num_days() as u32 + 1;
+            if state.contracts.find(m, t, facility, first, span).is_none() {
+                return Err(ServiceError::bad_input("facilityId", format!("{m} has no {t} contract with facility {facility} covering {first} to {last}")));
+            }
         }
         let rule = sango_availability::check_infant(&rules, t, first, last, case.profile.infant_birth_date).map_err(ServiceError::from)?;
         sango_availability::check_consecutive(rule, longest_run(dates)).map_err(|mut e| {

@@ -83,6 +83,30 @@ async fn a_full_day_is_named_and_nothing_is_taken() {
 }
 
 #[tokio::test]
+async fn closures_of_the_facility_or_the_type_and_published_zero_capacity_refuse_the_day() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 2).await;
+    let closed_all = sango_domain::Closure { service_type: None, from: d("2025-06-10"), to: d("2025-06-10"), reason: "休診".into() };
+    let closed_type = sango_domain::Closure { service_type: Some(T), from: d("2025-06-11"), to: d("2025-06-11"), reason: "改装".into() };
+    let other_type = sango_domain::Closure { service_type: Some(sango_domain::ServiceType::DayCare), from: d("2025-06-13"), to: d("2025-06-13"), reason: "研修".into() };
+    for c in [closed_all, closed_type] {
+        hub.add_closure(&admin(), facility, c).await.unwrap();
+    }
+    // A closure of another type does not close this one (the facility may not offer it at all).
+    let _ = hub.add_closure(&admin(), facility, other_type).await;
+    hub.set_capacity(&admin(), facility, T, d("2025-06-12"), d("2025-06-12"), 0).await.unwrap();
+    for day in ["2025-06-10", "2025-06-11", "2025-06-12"] {
+        let k = case(&hub, "312011", "2025-05-01", false).await;
+        let e = hub.book(&staff("312011"), request(&k, facility, &[day], None)).await.unwrap_err();
+        assert_eq!(e.code, ErrorCode::Conflict, "{day}: {e}");
+    }
+    let k = case(&hub, "312011", "2025-05-01", false).await;
+    hub.book(&staff("312011"), request(&k, facility, &["2025-06-13"], None)).await.unwrap();
+    let stored = sango_store::calendar::taken_on(hub.db(), facility, T, &[d("2025-06-10"), d("2025-06-11"), d("2025-06-12"), d("2025-06-13")]).await.unwrap();
+    assert_eq!(stored.iter().map(|x| x.1).collect::<Vec<_>>(), vec![0, 0, 0, 1]);
+}
+
+#[tokio::test]
 async fn the_window_closes_at_ten_on_the_business_day_before() {
     // 2025-07-22 is a Tuesday after 海の日 (Monday 2025-07-21): the window closes Friday 2025-07-18 10:00.
     let (hub, clock) = hub_with_clock("2025-07-18 09:59:59").await;

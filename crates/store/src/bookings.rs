@@ -190,6 +190,9 @@ pub async fn record_day(c: &impl ConnectionTrait, booking_id: i64, date: NaiveDa
 }
 
 async fn with_days(c: &impl ConnectionTrait, rows: Vec<booking::Model>) -> StoreResult<Vec<Booking>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let days = booking_day::Entity::find().filter(booking_day::Column::BookingId.is_in(ids)).order_by_asc(booking_day::Column::Date).all(c).await?;
     rows.into_iter()

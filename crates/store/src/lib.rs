@@ -22,4 +22,4 @@ pub mod waitlist;
 pub use connect::{Backend, begin_write, connect};
 pub use error::{StoreError, StoreResult};
 pub use records::*;
-pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement, TransactionTrait};
