@@ -5,6 +5,7 @@ mod support;
 mod cli;
 mod concurrency;
 mod demo;
+mod desk;
 mod graphiql;
 mod graphql;
 mod upload;

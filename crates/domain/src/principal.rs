@@ -103,6 +103,17 @@ impl Principal {
 }
 
 impl Principal {
+    /// May read a prefecture's aggregates (supply against demand, plans, coverage, statistics;
+    /// never case data): its coordinator and finance staff, staff of its municipalities, admins.
+    pub fn may_read_prefecture_aggregates(&self, p: PrefectureCode) -> bool {
+        match self {
+            Self::Admin => true,
+            Self::PrefectureCoordinator(own) | Self::PrefectureFinance(own) => *own == p,
+            Self::MunicipalStaff(m) | Self::MunicipalFinance(m) => m.prefecture() == p,
+            Self::FacilityStaff(_) => false,
+        }
+    }
+
     /// May see and act on a case (register, book, cancel, apply): its municipality's staff, and
     /// the prefecture's coordinator for cases flagged for cross-boundary coordination. Nobody
     /// else, admins included, sees case data.
@@ -164,6 +175,20 @@ mod tests {
         assert!(coordinator.may_manage_case(tottori, true));
         assert!(!Principal::Admin.may_manage_case(tottori, true));
         assert!(!Principal::MunicipalFinance(tottori).may_manage_case(tottori, false));
+    }
+
+    #[test]
+    fn prefecture_aggregates_are_for_the_prefecture_and_its_municipalities() {
+        let tottori = LgCode::parse("312011").unwrap();
+        let chiyoda = LgCode::parse("131016").unwrap();
+        let p = tottori.prefecture();
+        assert!(Principal::PrefectureCoordinator(p).may_read_prefecture_aggregates(p));
+        assert!(!Principal::PrefectureCoordinator(chiyoda.prefecture()).may_read_prefecture_aggregates(p));
+        assert!(Principal::MunicipalStaff(tottori).may_read_prefecture_aggregates(p));
+        assert!(!Principal::MunicipalStaff(chiyoda).may_read_prefecture_aggregates(p));
+        assert!(Principal::PrefectureFinance(p).may_read_prefecture_aggregates(p));
+        assert!(!Principal::FacilityStaff(3).may_read_prefecture_aggregates(p));
+        assert!(Principal::Admin.may_read_prefecture_aggregates(p));
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub fn text(t: &Table) -> String {
                 Cell::Text(s) => field(s),
                 Cell::Count(n) => n.to_string(),
                 Cell::Yen(y) => y.0.to_string(),
+                Cell::Tenths(n) => format!("{}{}.{}", if *n < 0 { "-" } else { "" }, n.unsigned_abs() / 10, n.unsigned_abs() % 10),
             })
             .collect();
         out.push_str(&cells.join(","));
@@ -84,6 +85,12 @@ mod tests {
         // 𠮷 (U+20BB7) is not in CP932.
         let e = bytes(&table("𠮷野家町"), Encoding::Cp932).unwrap_err();
         assert!(matches!(e, ExportError::NotCp932 { character: '𠮷', .. }), "{e:?}");
+    }
+
+    #[test]
+    fn tenths_are_written_with_one_decimal() {
+        let t = Table { name: "計画".into(), title: "t".into(), headings: vec!["km"], rows: vec![vec![Cell::Tenths(123)], vec![Cell::Tenths(-5)], vec![Cell::Tenths(40)]] };
+        assert_eq!(text(&t), "t\r\nkm\r\n12.3\r\n-0.5\r\n4.0\r\n");
     }
 
     #[test]

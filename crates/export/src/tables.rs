@@ -12,6 +12,8 @@ pub enum Cell {
     Text(String),
     Count(u64),
     Yen(Yen),
+    /// A quantity with one decimal (km, say), held in tenths so that tables stay exact.
+    Tenths(i64),
 }
 
 /// A titled table; `name` is the sheet and file name.

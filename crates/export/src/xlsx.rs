@@ -22,6 +22,7 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, ExportError> {
     let title = Format::new().set_bold().set_font_size(14);
     let heading = Format::new().set_bold().set_background_color("#DDEBF7").set_border_bottom(rust_xlsxwriter::FormatBorder::Thin);
     let yen = Format::new().set_num_format(YEN_FORMAT);
+    let tenths = Format::new().set_num_format("#,##0.0");
     for t in tables {
         let ws = wb.add_worksheet();
         ws.set_name(&t.name).map_err(err)?;
@@ -39,6 +40,7 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>, ExportError> {
                     Cell::Count(n) => ws.write_number(r, c, *n as f64).map(|_| ()),
                     // Yen are whole numbers well inside f64's exact range (±9e15).
                     Cell::Yen(y) => ws.write_number_with_format(r, c, y.0 as f64, &yen).map(|_| ()),
+                    Cell::Tenths(n) => ws.write_number_with_format(r, c, *n as f64 / 10.0, &tenths).map(|_| ()),
                 }
                 .map_err(err)?;
             }

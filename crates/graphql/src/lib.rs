@@ -8,6 +8,7 @@ pub mod error;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
+pub mod planning;
 pub mod query;
 pub mod scalars;
 pub mod settlement;
@@ -17,9 +18,9 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{MergedObject, SDLExportOptions, Schema};
 use sango_service::Hub;
 
-/// Every query field: the registry and free capacity.
+/// Every query field: the registry, free capacity, bookings, settlement and the coordinator's desk.
 #[derive(MergedObject, Default)]
-pub struct Query(query::RegistryQuery, capacity::CapacityQuery, booking::BookingQuery, settlement::SettlementQuery);
+pub struct Query(query::RegistryQuery, capacity::CapacityQuery, booking::BookingQuery, settlement::SettlementQuery, planning::PlanningQuery);
 
 /// Every mutation field.
 #[derive(MergedObject, Default)]

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use geo::{BoundingRect, Contains, MultiPolygon, Point};
 use sango_domain::{Coordinates, LgCode};
 use sango_spatial::FacilityIndex;
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,44 @@ pub fn coverage(
             };
             (m, share)
         })
+        .collect()
+}
+
+/// A municipality's births spread over its area: the points of an `n` × `n` grid over its
+/// bounding box that lie inside it, each with an equal share (the remainder going one each to the
+/// first points, in grid order), or its centre alone when no grid point falls inside. Rows for
+/// [`coverage`]; geometry in (x, y) = (lon, lat).
+pub fn spread_births(
+    m: LgCode,
+    shape: &MultiPolygon<f64>,
+    centre: Coordinates,
+    births: u32,
+    n: u32,
+) -> Vec<(LgCode, Coordinates, u32)> {
+    let mut points = Vec::new();
+    if let Some(r) = shape.bounding_rect() {
+        let n = n.max(1);
+        let (w, h) = (r.width() / f64::from(n), r.height() / f64::from(n));
+        for i in 0..n {
+            for j in 0..n {
+                let (lon, lat) = (
+                    r.min().x + (f64::from(i) + 0.5) * w,
+                    r.min().y + (f64::from(j) + 0.5) * h,
+                );
+                if shape.contains(&Point::new(lon, lat)) {
+                    points.push(Coordinates { lat, lon });
+                }
+            }
+        }
+    }
+    if points.is_empty() {
+        points.push(centre);
+    }
+    let k = points.len() as u32;
+    points
+        .into_iter()
+        .enumerate()
+        .map(|(i, at)| (m, at, births / k + u32::from((i as u32) < births % k)))
         .collect()
 }
 

@@ -109,3 +109,35 @@ fn sites_rank_by_mothers_placed_then_km_saved() {
         assert_eq!(*w, what_if(&demands, &supplies, &o, candidates[*i]));
     }
 }
+
+#[test]
+fn births_spread_evenly_over_grid_points_inside_the_shape() {
+    use geo::{MultiPolygon, polygon};
+    // A right triangle over the unit square (lon 134–135, lat 35–36), the hypotenuse from
+    // (134, 36) to (135, 35): of a 4 × 4 grid of cell centres, those with x + y < 1 lie inside,
+    // the 6 with i + j ≤ 2 (cells on the diagonal i + j = 3 have their centre on it).
+    let triangle = MultiPolygon(vec![polygon![
+        (x: 134.0, y: 35.0),
+        (x: 135.0, y: 35.0),
+        (x: 134.0, y: 36.0),
+        (x: 134.0, y: 35.0),
+    ]]);
+    let m = code(0);
+    let rows = sango_planning::coverage::spread_births(m, &triangle, at(35.3, 134.3), 20, 4);
+    assert_eq!(rows.len(), 6);
+    // 20 births over 6 points: 3 each, the first 2 points one more.
+    let births: Vec<u32> = rows.iter().map(|r| r.2).collect();
+    assert_eq!(births, vec![4, 4, 3, 3, 3, 3]);
+    assert!(
+        rows.iter()
+            .all(|(c, p, _)| *c == m && p.lon - 134.0 + p.lat - 35.0 < 1.0)
+    );
+    // A ring whose one grid point (n = 1, the middle of its box) falls in its hole: the given
+    // centre takes every birth.
+    let ring = MultiPolygon(vec![polygon![
+        exterior: [(x: 134.0, y: 35.0), (x: 135.0, y: 35.0), (x: 135.0, y: 36.0), (x: 134.0, y: 36.0), (x: 134.0, y: 35.0)],
+        interiors: [[(x: 134.4, y: 35.4), (x: 134.6, y: 35.4), (x: 134.6, y: 35.6), (x: 134.4, y: 35.6), (x: 134.4, y: 35.4)]],
+    ]]);
+    let rows = sango_planning::coverage::spread_births(m, &ring, at(35.1, 134.1), 7, 1);
+    assert_eq!(rows, vec![(m, at(35.1, 134.1), 7)]);
+}

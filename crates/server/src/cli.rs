@@ -105,6 +105,36 @@ pub enum Command {
         #[command(flatten)]
         db: Database,
     },
+    /// A prefecture's supply against demand for one month and type, and the optimal
+    /// cross-boundary plan for what its municipalities cannot hold (the coordinator's desk).
+    Plan {
+        /// Two-digit prefecture code.
+        #[arg(long)]
+        prefecture: String,
+        /// The fiscal year, named by its April year: 2025 = 令和7年度.
+        #[arg(long)]
+        fiscal_year: i32,
+        /// The month, YYYY-MM, inside the fiscal year.
+        #[arg(long)]
+        month: String,
+        /// SHORT_STAY, DAY_CARE or OUTREACH.
+        #[arg(long = "type")]
+        service_type: String,
+        /// Longest trip, great-circle km from a municipality's centre to a facility.
+        #[arg(long)]
+        max_km: f64,
+        /// Plan only with facilities a municipality already holds a contract with.
+        #[arg(long)]
+        contracted_only: bool,
+        /// table (printed), csv (UTF-8 with BOM) or xlsx.
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// The file to write for csv and xlsx.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        db: Database,
+    },
     /// Print the GraphQL schema (SDL, sorted).
     Schema,
 }

@@ -132,3 +132,10 @@ pub async fn settle(db: &Database, request: &crate::settle::Request<'_>) -> anyh
     }
     Ok(())
 }
+
+/// `sango-hub plan`: the arguments are checked before the database is opened.
+pub async fn plan(db: &Database, request: &crate::plan::Request<'_>) -> anyhow::Result<()> {
+    crate::plan::query(request)?;
+    let hub = open(db).await?;
+    crate::plan::run(&hub, request).await
+}

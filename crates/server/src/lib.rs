@@ -4,4 +4,5 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod graphiql;
+pub mod plan;
 pub mod settle;

@@ -23,6 +23,10 @@ async fn main() -> std::process::ExitCode {
             let request = sango_hub::settle::Request { fiscal_year: *fiscal_year, month: month.as_deref(), municipality: municipality.as_deref(), format, encoding, out, issue: *issue };
             commands::settle(db, &request).await
         }
+        Command::Plan { prefecture, fiscal_year, month, service_type, max_km, contracted_only, format, out, db } => {
+            let request = sango_hub::plan::Request { prefecture, fiscal_year: *fiscal_year, month, service_type, max_km: *max_km, contracted_only: *contracted_only, format, out: out.as_deref() };
+            commands::plan(db, &request).await
+        }
         Command::Schema => {
             print!("{}", sango_graphql::sdl());
             Ok(())

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use sango_domain::{BookingSource, BookingStatus, Outcome, ServiceType, Yen};
+use sango_domain::{BookingSource, BookingStatus, LgCode, Outcome, ServiceType, Yen};
 
 use crate::entity::{booking, booking_day};
 use crate::error::{StoreError, StoreResult};
@@ -145,6 +145,18 @@ pub async fn of_case(c: &impl ConnectionTrait, case_id: i64) -> StoreResult<Vec<
 pub async fn at_facility(c: &impl ConnectionTrait, facility: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Booking>> {
     let rows = booking::Entity::find()
         .filter(booking::Column::FacilityId.eq(facility))
+        .filter(booking::Column::FirstDate.lte(to))
+        .filter(booking::Column::LastDate.gte(from))
+        .order_by_asc(booking::Column::Id)
+        .all(c)
+        .await?;
+    with_days(c, rows).await
+}
+
+/// Bookings of the residents of `codes` (cancelled ones too) with a day between `from` and `to`, oldest first.
+pub async fn of_residents(c: &impl ConnectionTrait, codes: &[LgCode], from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Booking>> {
+    let rows = booking::Entity::find()
+        .filter(booking::Column::CaseId.in_subquery(crate::cases::ids_of_residents(codes)))
         .filter(booking::Column::FirstDate.lte(to))
         .filter(booking::Column::LastDate.gte(from))
         .order_by_asc(booking::Column::Id)

@@ -78,6 +78,21 @@ pub async fn of_municipality(c: &impl ConnectionTrait, m: LgCode, limit: u64) ->
         .collect()
 }
 
+/// The cases of several municipalities, in id order.
+pub async fn of_municipalities(c: &impl ConnectionTrait, codes: &[LgCode]) -> StoreResult<Vec<Case>> {
+    care_case::Entity::find().filter(care_case::Column::MunicipalityCode.is_in(codes.iter().map(LgCode::to_string))).order_by_asc(care_case::Column::Id).all(c).await?.into_iter().map(to_record).collect()
+}
+
+/// `SELECT id FROM care_case WHERE municipality_code IN (…)`: the cases of residents of `codes`,
+/// for filtering their bookings, applications and waitlist entries in one query.
+pub fn ids_of_residents(codes: &[LgCode]) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(care_case::Column::Id)
+        .from(care_case::Entity)
+        .and_where(care_case::Column::MunicipalityCode.is_in(codes.iter().map(LgCode::to_string)))
+        .to_owned()
+}
+
 fn to_record(r: care_case::Model) -> StoreResult<Case> {
     let bad = |m: String| StoreError::corrupt("care_case", r.id, m);
     let profile = CaseProfile {

@@ -54,3 +54,21 @@ pub async fn for_year(c: &impl ConnectionTrait, m: LgCode, fy: FiscalYear) -> St
         })
         .collect()
 }
+
+/// The forecast rows of several municipalities for one month (its first day) and type.
+pub async fn for_month(c: &impl ConnectionTrait, codes: &[LgCode], month: NaiveDate, t: ServiceType) -> StoreResult<Vec<MonthlyDemand>> {
+    let rows = demand::Entity::find()
+        .filter(demand::Column::MunicipalityCode.is_in(codes.iter().map(LgCode::to_string)))
+        .filter(demand::Column::Month.eq(month))
+        .filter(demand::Column::ServiceType.eq(t.as_str()))
+        .order_by_asc(demand::Column::MunicipalityCode)
+        .all(c)
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let bad = |e: String| StoreError::corrupt("demand", &r.municipality_code, e);
+            let municipality = LgCode::parse(&r.municipality_code).map_err(|e| bad(e.to_string()))?;
+            Ok(MonthlyDemand { municipality, month: r.month, service_type: t, uses: r.uses.max(0) as u32, synthetic: r.synthetic })
+        })
+        .collect()
+}

@@ -80,6 +80,19 @@ pub async fn of_case(c: &impl ConnectionTrait, case_id: i64) -> StoreResult<Vec<
     application::Entity::find().filter(application::Column::CaseId.eq(case_id)).order_by_asc(application::Column::Id).all(c).await?.into_iter().map(to_application).collect()
 }
 
+/// Applications of the residents of `codes` for dates starting between `from` and `to`, in id order.
+pub async fn of_residents(c: &impl ConnectionTrait, codes: &[LgCode], from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Application>> {
+    application::Entity::find()
+        .filter(application::Column::CaseId.in_subquery(crate::cases::ids_of_residents(codes)))
+        .filter(application::Column::FirstDate.between(from, to))
+        .order_by_asc(application::Column::Id)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(to_application)
+        .collect()
+}
+
 /// Sets an application's outcome.
 pub async fn decide(c: &impl ConnectionTrait, id: i64, status: &str, draw_id: i64, booking_id: Option<i64>) -> StoreResult<()> {
     let Some(row) = application::Entity::find_by_id(id).one(c).await? else { return Ok(()) };

@@ -98,6 +98,20 @@ pub async fn of_case(c: &impl ConnectionTrait, case_id: i64) -> StoreResult<Vec<
     waitlist_entry::Entity::find().filter(waitlist_entry::Column::CaseId.eq(case_id)).order_by_asc(waitlist_entry::Column::Id).all(c).await?.into_iter().map(to_record).collect()
 }
 
+/// Entries of the residents of `codes` with a date between `from` and `to`, in joining order.
+pub async fn of_residents(c: &impl ConnectionTrait, codes: &[sango_domain::LgCode], from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<WaitlistEntry>> {
+    waitlist_entry::Entity::find()
+        .filter(waitlist_entry::Column::CaseId.in_subquery(crate::cases::ids_of_residents(codes)))
+        .filter(waitlist_entry::Column::FirstDate.lte(to))
+        .filter(waitlist_entry::Column::LastDate.gte(from))
+        .order_by_asc(waitlist_entry::Column::Id)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(to_record)
+        .collect()
+}
+
 /// Offers past their expiry.
 pub async fn expired_offers(c: &impl ConnectionTrait, now: DateTime<Utc>) -> StoreResult<Vec<WaitlistEntry>> {
     waitlist_entry::Entity::find()

@@ -3,7 +3,9 @@
 pub mod contract;
 pub mod facility;
 pub mod municipality;
+pub mod planning;
 pub mod program;
+pub mod statistics;
 
 use async_graphql::SimpleObject;
 
