@@ -149,7 +149,7 @@ impl Results {
             writeln!(o, "- {} facilities, {} calendars (facility × type), {} current contracts; `Hub::seed_demo`: {seed}; `Hub::open` of the file: {:.1} s; SQLite file: {} ({}).", s.facilities, self.calendars, s.contracts, s.open.as_secs_f64(), mib(s.db_bytes), s.db_path.display()).expect("write");
         }
         if let Some(d) = self.state_load {
-            writeln!(o, "- Reading the search state back from SQLite (what `refresh_search` does after every registry write): {:.1} s.", d.as_secs_f64()).expect("write");
+            writeln!(o, "- Reading the whole search state back from SQLite (start-up and bulk loads; registry writes apply deltas): {:.1} s.", d.as_secs_f64()).expect("write");
         }
         if let Some(p) = &self.postgis {
             writeln!(

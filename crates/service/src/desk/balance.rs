@@ -168,9 +168,9 @@ impl Hub {
         let state = self.search_state();
         state
             .contracts
-            .iter()
-            .filter(|((_, ct), _)| *ct == t)
-            .flat_map(|((m, _), cs)| cs.iter().filter(|c| c.valid_from <= last && c.valid_to.is_none_or(|to| to >= first)).map(move |c| (*m, c.facility_id)))
+            .all()
+            .filter(|c| c.service_type == t && c.valid_from <= last && c.valid_to.is_none_or(|to| to >= first))
+            .map(|c| (c.municipality, c.facility_id))
             .collect()
     }
 }

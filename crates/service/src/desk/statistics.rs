@@ -63,7 +63,7 @@ impl Hub {
         {
             let state = self.search_state();
             facilities.extend(state.municipality_of.iter().filter(|(_, code)| **code == m).map(|(id, _)| *id));
-            facilities.extend(state.contracts.iter().filter(|((cm, _), _)| *cm == m).flat_map(|(_, cs)| cs.iter().map(|c| c.facility_id)));
+            facilities.extend(state.contracts.all().filter(|c| c.municipality == m).map(|c| c.facility_id));
         }
         let mut facility_months = Vec::new();
         for f in &facilities {
