@@ -7,5 +7,6 @@ mod concurrency;
 mod demo;
 mod graphiql;
 mod graphql;
+mod hostile;
 mod upload;
 mod writes;
