@@ -8,6 +8,7 @@ mod m0003_demand;
 mod m0004_calendar;
 mod m0005_bookings;
 mod m0006_statements;
+mod m0007_audit;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -15,6 +16,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_registry::Migration), Box::new(m0002_tokens::Migration), Box::new(m0003_demand::Migration), Box::new(m0004_calendar::Migration), Box::new(m0005_bookings::Migration), Box::new(m0006_statements::Migration)]
+        vec![Box::new(m0001_registry::Migration), Box::new(m0002_tokens::Migration), Box::new(m0003_demand::Migration), Box::new(m0004_calendar::Migration), Box::new(m0005_bookings::Migration), Box::new(m0006_statements::Migration), Box::new(m0007_audit::Migration)]
     }
 }

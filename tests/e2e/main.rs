@@ -8,5 +8,6 @@ mod demo;
 mod desk;
 mod graphiql;
 mod graphql;
+mod hostile;
 mod upload;
 mod writes;

@@ -181,9 +181,16 @@ impl Server {
         Self::start(&["demo"], dir, true, false)
     }
 
-    /// `sango-hub serve` on `dir`.
+    /// `sango-hub serve --mode development` on `dir`.
     pub fn serve_in(dir: &Path) -> Self {
-        Self::start(&["serve"], dir, false, false)
+        Self::start(&["serve", "--mode", "development"], dir, false, false)
+    }
+
+    /// `sango-hub serve` on `dir` with extra arguments (production unless they say otherwise).
+    pub fn serve_with(dir: &Path, args: &[&str]) -> Self {
+        let mut all = vec!["serve"];
+        all.extend_from_slice(args);
+        Self::start(&all, dir, false, false)
     }
 
     /// Starts the server; retries on another port if the chosen one was taken meanwhile.

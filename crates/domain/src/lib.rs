@@ -1,6 +1,7 @@
 //! Sango Hub's domain: codes, money, fiscal years, service types, programme rules, contracts,
 //! facilities and principals. Pure values and rules: no IO, no clock, no framework.
 
+pub mod audit;
 pub mod care;
 pub mod contract;
 pub mod coordinates;

@@ -52,17 +52,19 @@ impl<T> GqlResult<T> for Result<T, sango_domain::DomainError> {
     }
 }
 
-/// Gives every error of a response a code: errors raised before any resolver ran (syntax,
-/// validation) become `GRAPHQL_VALIDATION_FAILED`; argument values that failed to parse
-/// (a municipal code with a wrong check digit) become `BAD_USER_INPUT`, with the argument as
-/// `field` where the message names it.
+/// Gives every error of a response a code: the engine's own limits get theirs
+/// (`QUERY_TOO_DEEP`, `QUERY_TOO_COMPLEX`, `TOO_MANY_DIRECTIVES`), syntax errors
+/// `GRAPHQL_PARSE_FAILED`, other errors raised before any resolver ran (validation)
+/// `GRAPHQL_VALIDATION_FAILED`; argument values that failed to parse (a municipal code with a
+/// wrong check digit) become `BAD_USER_INPUT`, with the argument as `field` where the message
+/// names it.
 pub fn with_codes(mut resp: async_graphql::Response) -> async_graphql::Response {
     for e in &mut resp.errors {
         let ext = e.extensions.get_or_insert_with(Default::default);
         if ext.get("code").is_some() {
             continue;
         }
-        let code = if e.path.is_empty() && !e.message.starts_with("Failed to parse") { "GRAPHQL_VALIDATION_FAILED" } else { "BAD_USER_INPUT" };
+        let code = crate::guard::code_of_engine_error(&e.message, !e.path.is_empty());
         ext.set("code", code);
         if let Some(arg) = e.message.split("argument \"").nth(1).and_then(|rest| rest.split('"').next()) {
             ext.set("field", arg);

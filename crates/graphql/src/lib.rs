@@ -5,6 +5,7 @@ pub mod booking;
 pub mod capacity;
 pub mod enums;
 pub mod error;
+pub mod guard;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
@@ -31,16 +32,31 @@ pub use booking::Subscription;
 /// The hub's schema type.
 pub type HubSchema = Schema<Query, Mutation, Subscription>;
 
-/// Builds the schema around a hub. Per-request data: a `sango_service::Caller`.
+/// Builds the schema around a hub with the default limits and introspection on (development).
+/// Per-request data: a `sango_service::Caller`.
 pub fn build_schema(hub: Hub) -> HubSchema {
-    builder().data(DataLoader::new(loaders::MunicipalityLoader(hub.clone()), tokio::spawn)).data(hub).finish()
+    build_schema_with(hub, &guard::Limits::default())
 }
 
-fn builder() -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
-    Schema::build(Query::default(), Mutation::default(), Subscription).limit_depth(16).limit_complexity(5_000)
+/// Builds the schema with the given limits; with introspection off, field suggestions ("did you
+/// mean …") are off too, so that the schema cannot be mapped by trial and error.
+pub fn build_schema_with(hub: Hub, limits: &guard::Limits) -> HubSchema {
+    let mut b = builder(limits).data(DataLoader::new(loaders::MunicipalityLoader(hub.clone()), tokio::spawn)).data(hub);
+    if !limits.introspection {
+        b = b.disable_introspection().disable_suggestions();
+    }
+    b.finish()
+}
+
+fn builder(limits: &guard::Limits) -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription)
+        .limit_depth(limits.depth)
+        .limit_recursive_depth(limits.depth * 2)
+        .limit_complexity(limits.complexity)
+        .limit_directives(limits.directives)
 }
 
 /// The schema as committed in `schema/schema.graphql`: sorted fields and enum items.
 pub fn sdl() -> String {
-    builder().finish().sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items().sorted_arguments())
+    builder(&guard::Limits::default()).finish().sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_enum_items().sorted_arguments())
 }

@@ -2,52 +2,61 @@
 //! (subscriptions over WebSocket: live capacity, public data), the offline
 //! GraphiQL page, a health check and a landing page.
 
-use async_graphql::ServerError;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, header};
+use std::sync::Arc;
+
+use async_graphql_axum::GraphQLSubscription;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect};
 use axum::routing::{get, post};
-use axum::Router;
 use sango_graphql::HubSchema;
 use sango_service::Hub;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::config::{Mode, ServeConfig};
 use crate::graphiql;
-
-/// The largest request body: an import file of 20 MiB plus multipart overhead.
-const MAX_BODY_BYTES: usize = 21 * 1024 * 1024;
+use crate::rate_limit::RateLimiter;
 
 #[derive(Clone)]
 pub struct AppState {
     pub hub: Hub,
     pub schema: HubSchema,
+    pub config: Arc<ServeConfig>,
+    pub limiter: Arc<RateLimiter>,
 }
 
-/// The router for a hub.
+/// The router for a hub in development mode (introspection and GraphiQL on).
 pub fn router(hub: Hub) -> Router {
-    let schema = sango_graphql::build_schema(hub.clone());
-    Router::new()
-        .route("/graphql", post(graphql).get(|| async { Redirect::to("/graphiql") }))
-        .route_service("/graphql/ws", GraphQLSubscription::new(schema.clone()))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/", get(landing))
-        .merge(graphiql::routes())
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http())
-        .with_state(AppState { hub, schema })
+    router_with(hub, ServeConfig::new(Mode::Development))
 }
 
-async fn graphql(State(app): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
-    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{0}"));
-    match app.hub.authenticate(authorization).await {
-        Ok(caller) => sango_graphql::error::with_codes(app.schema.execute(req.into_inner().data(caller)).await).into(),
-        Err(e) => {
-            let mut err: ServerError = sango_graphql::error::to_gql(e).into_server_error(Default::default());
-            err.locations.clear();
-            async_graphql::Response::from_errors(vec![err]).into()
-        }
+/// The router for a hub with the given configuration. Production serves no GraphiQL page.
+pub fn router_with(hub: Hub, config: ServeConfig) -> Router {
+    let schema = sango_graphql::build_schema_with(hub.clone(), &config.limits);
+    let production = config.production();
+    let limiter = Arc::new(RateLimiter::new(config.rate));
+    let mut r = Router::new()
+        .route("/graphql", post(crate::endpoint::graphql))
+        .route_service("/graphql/ws", GraphQLSubscription::new(schema.clone()))
+        .route("/healthz", get(|| async { "ok" }));
+    if !production {
+        r = r.route("/graphql", get(|| async { Redirect::to("/graphiql") })).route("/", get(landing)).merge(graphiql::routes());
     }
+    r.layer(DefaultBodyLimit::max(config.upload_body_bytes))
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(TraceLayer::new_for_http())
+        .with_state(AppState { hub, schema, config: Arc::new(config), limiter })
+}
+
+/// A panic is a bug: logged with an id, answered without its text.
+fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let text = cause.downcast_ref::<String>().map(String::as_str).or_else(|| cause.downcast_ref::<&str>().copied()).unwrap_or("(no message)");
+    let id = sango_service::error::incident_id();
+    tracing::error!(incident = %id, panic = text, "request handler panicked");
+    let body = serde_json::json!({ "errors": [{ "message": format!("internal error ({id}); it has been logged"), "extensions": { "code": "INTERNAL_SERVER_ERROR", "incident": id } }] });
+    (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body.to_string()).into_response()
 }
 
 async fn landing() -> impl IntoResponse {

@@ -34,6 +34,30 @@ impl Database {
     }
 }
 
+/// Limits on clients of the HTTP server.
+#[derive(Args, Debug, Clone)]
+pub struct Serving {
+    /// Requests a client (a bearer token, or an address for anonymous requests) may make at once.
+    #[arg(long, env = "SANGO_RATE_LIMIT_BURST", default_value_t = 120)]
+    pub rate_limit_burst: u32,
+    /// Requests a client may make per minute after the burst.
+    #[arg(long, env = "SANGO_RATE_LIMIT_PER_MINUTE", default_value_t = 600)]
+    pub rate_limit_per_minute: u32,
+    /// Seconds a request may run before it is stopped with TIMEOUT.
+    #[arg(long, env = "SANGO_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+}
+
+impl Serving {
+    /// The server configuration for `mode` with these limits.
+    pub fn config(&self, mode: crate::config::Mode) -> crate::config::ServeConfig {
+        let mut c = crate::config::ServeConfig::new(mode);
+        c.rate = crate::rate_limit::RateLimit { burst: self.rate_limit_burst, per_minute: self.rate_limit_per_minute };
+        c.timeout = std::time::Duration::from_secs(self.request_timeout_secs.max(1));
+        c
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Create the embedded database, load the demo prefecture once, print a token per role and serve.
@@ -51,11 +75,19 @@ pub enum Command {
         /// Seed of the generator: the same seed gives the same demo.
         #[arg(long, default_value_t = 20250401)]
         seed: u64,
+        #[command(flatten)]
+        serving: Serving,
     },
-    /// Serve the hub.
+    /// Serve the hub. In production (the default) introspection, field suggestions and GraphiQL
+    /// are off, and the server refuses to start on demo data, demo tokens, a default database
+    /// password or a database file other users can read.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        #[arg(long, env = "SANGO_MODE", value_enum, default_value = "production")]
+        mode: crate::config::Mode,
+        #[command(flatten)]
+        serving: Serving,
         #[command(flatten)]
         db: Database,
     },
@@ -135,8 +167,36 @@ pub enum Command {
         #[command(flatten)]
         db: Database,
     },
+    /// The audit log of every read of case data and every write.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print the GraphQL schema (SDL, sorted).
     Schema,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the hash chain; exits non-zero naming the first entry edited, deleted or moved.
+    Verify {
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Who touched a case (`--case C-…`), or what a principal touched in a period
+    /// (`--principal municipal-staff:312011 --from 2025-06-01 --to 2025-06-30`; dates are JST days, `--to` inclusive).
+    WhoSaw {
+        #[arg(long, conflicts_with_all = ["principal", "from", "to"], required_unless_present = "principal")]
+        case: Option<String>,
+        #[arg(long, requires_all = ["from", "to"])]
+        principal: Option<String>,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[command(flatten)]
+        db: Database,
+    },
 }
 
 #[derive(Subcommand, Debug)]

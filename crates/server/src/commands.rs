@@ -8,6 +8,7 @@ use sango_domain::{FiscalYear, PrefectureCode, Principal};
 use sango_service::{Caller, Hub};
 
 use crate::cli::Database;
+use crate::config::{Mode, ServeConfig};
 
 /// The fiscal years the demo writes programmes for.
 const DEMO_FISCAL_YEARS: [i32; 2] = [2025, 2026];
@@ -17,11 +18,12 @@ async fn open(db: &Database) -> anyhow::Result<Hub> {
 }
 
 /// `sango-hub serve`.
-pub async fn serve(hub: Hub, listen: SocketAddr) -> anyhow::Result<()> {
+pub async fn serve(hub: Hub, listen: SocketAddr, config: ServeConfig) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-    tracing::info!(%listen, "serving");
+    tracing::info!(%listen, mode = ?config.mode, "serving");
     tokio::spawn(expire_offers(hub.clone()));
-    axum::serve(listener, crate::app::router(hub)).with_graceful_shutdown(shutdown()).await?;
+    let app = crate::app::router_with(hub, config).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
 
@@ -41,9 +43,25 @@ async fn shutdown() {
     tracing::info!("shutting down");
 }
 
-/// `sango-hub serve --database-url …`.
-pub async fn serve_database(db: &Database, listen: SocketAddr) -> anyhow::Result<()> {
-    serve(open(db).await?, listen).await
+/// `sango-hub serve --database-url …`. Production checks the database before and after opening it.
+pub async fn serve_database(db: &Database, listen: SocketAddr, config: ServeConfig) -> anyhow::Result<()> {
+    let url = db.url()?;
+    if let (true, Some(u)) = (config.production(), &db.database_url) {
+        crate::config::check_database_url(u)?;
+    }
+    let hub = Hub::open(&url).await.map_err(|e| anyhow!("{e}"))?;
+    if config.production() {
+        if db.database_url.is_none() {
+            for suffix in ["", "-wal", "-shm"] {
+                crate::config::check_private(&db.data_dir.join(format!("sango-hub.db{suffix}")))?;
+            }
+        }
+        let found = hub.demo_traces().await.map_err(|e| anyhow!("{e}"))?;
+        if !found.is_empty() {
+            bail!("production refuses this database: it holds {}; serve real data, or run with --mode development", found.join(" and "));
+        }
+    }
+    serve(hub, listen, config).await
 }
 
 /// `sango-hub migrate`.
@@ -55,7 +73,7 @@ pub async fn migrate(db: &Database) -> anyhow::Result<()> {
 }
 
 /// `sango-hub demo`: seed once, mint a token per role, print where to click, serve.
-pub async fn demo(data_dir: &Path, listen: SocketAddr, prefecture: &str, facilities: Option<usize>, seed: u64) -> anyhow::Result<()> {
+pub async fn demo(data_dir: &Path, listen: SocketAddr, prefecture: &str, facilities: Option<usize>, seed: u64, serving: &crate::cli::Serving) -> anyhow::Result<()> {
     let db = Database { database_url: None, data_dir: data_dir.to_path_buf() };
     let hub = open(&db).await?;
     let prefecture = PrefectureCode::parse(prefecture).map_err(|e| anyhow!("--prefecture: {}", e.message))?;
@@ -89,7 +107,7 @@ pub async fn demo(data_dir: &Path, listen: SocketAddr, prefecture: &str, facilit
     println!("Or without a token (public facility data only):\n  http://{listen}/graphiql");
     println!("GraphQL endpoint: http://{listen}/graphql   Stop with Ctrl-C.");
     println!("Municipal boundaries: 出典：気象庁. Demo facilities are synthetic and marked （架空）.");
-    serve(hub, listen).await
+    serve(hub, listen, serving.config(Mode::Development)).await
 }
 
 /// `sango-hub import KIND FILE`, as an admin: all or nothing, with every problem listed.
@@ -138,4 +156,19 @@ pub async fn plan(db: &Database, request: &crate::plan::Request<'_>) -> anyhow::
     crate::plan::query(request)?;
     let hub = open(db).await?;
     crate::plan::run(&hub, request).await
+}
+
+/// `sango-hub audit verify`.
+pub async fn audit_verify(db: &Database) -> anyhow::Result<()> {
+    crate::audit::verify(&open(db).await?).await
+}
+
+/// `sango-hub audit who-saw`.
+pub async fn audit_who_saw(db: &Database, case: Option<&str>, principal: Option<&str>, from: Option<&str>, to: Option<&str>) -> anyhow::Result<()> {
+    let hub = open(db).await?;
+    match (case, principal, from, to) {
+        (Some(case), _, _, _) => crate::audit::who_saw_case(&hub, case).await,
+        (None, Some(p), Some(from), Some(to)) => crate::audit::who_saw_principal(&hub, p, from, to).await,
+        _ => bail!("give --case REF, or --principal P --from DATE --to DATE"),
+    }
 }

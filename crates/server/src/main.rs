@@ -1,7 +1,7 @@
 //! `sango-hub`: parse the command line, set up logging, dispatch.
 
 use clap::Parser;
-use sango_hub::cli::{Cli, Command, TokenCommand};
+use sango_hub::cli::{AuditCommand, Cli, Command, TokenCommand};
 use sango_hub::commands;
 
 #[tokio::main]
@@ -11,9 +11,20 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Demo { listen, data_dir, prefecture, facilities, seed } => commands::demo(data_dir, *listen, prefecture, *facilities, *seed).await,
-        Command::Serve { listen, db } => commands::serve_database(db, *listen).await,
+    let result = sango_service::audit::with_origin(sango_service::audit::Origin::cli(), run(cli)).await;
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Demo { listen, data_dir, prefecture, facilities, seed, serving } => commands::demo(data_dir, *listen, prefecture, *facilities, *seed, serving).await,
+        Command::Serve { listen, mode, serving, db } => commands::serve_database(db, *listen, serving.config(*mode)).await,
         Command::Migrate { db } => commands::migrate(db).await,
         Command::Import { kind, file, db } => commands::import(db, kind, file).await,
         Command::Token { command: TokenCommand::Create { role, scope, label, expires_in_days, db } } => {
@@ -27,16 +38,13 @@ async fn main() -> std::process::ExitCode {
             let request = sango_hub::plan::Request { prefecture, fiscal_year: *fiscal_year, month, service_type, max_km: *max_km, contracted_only: *contracted_only, format, out: out.as_deref() };
             commands::plan(db, &request).await
         }
+        Command::Audit { command: AuditCommand::Verify { db } } => commands::audit_verify(db).await,
+        Command::Audit { command: AuditCommand::WhoSaw { case, principal, from, to, db } } => {
+            commands::audit_who_saw(db, case.as_deref(), principal.as_deref(), from.as_deref(), to.as_deref()).await
+        }
         Command::Schema => {
             print!("{}", sango_graphql::sdl());
             Ok(())
-        }
-    };
-    match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            std::process::ExitCode::FAILURE
         }
     }
 }

@@ -25,6 +25,7 @@ pub(crate) struct TokenCache(Cache<String, Option<Grant>>);
 
 #[derive(Clone, Debug)]
 pub(crate) struct Grant {
+    token_id: i64,
     principal: Principal,
     expires_at: Option<DateTime<Utc>>,
 }
@@ -73,14 +74,23 @@ impl Hub {
         let token = format!("{PREFIX}{}", hex::encode(bytes));
         let now = self.now();
         let expires_at = valid_for.map(|d| now + d);
-        sango_store::tokens::insert(&self.db, &hash(&token), &principal, label, now, expires_at).await?;
+        let txn = sango_store::begin_write(&self.db).await?;
+        let id = sango_store::tokens::insert(&txn, &hash(&token), &principal, label, now, expires_at).await?;
+        let touched = crate::audit::Touched::new([id.to_string(), principal.to_string()], []);
+        self.audit_write(&txn, &Caller::Principal(Principal::Admin), "createToken", "token", touched).await?;
+        txn.commit().await?;
         Ok(token)
     }
 
     /// Resolves an `Authorization` header value. No header is anonymous; a bad, expired or
     /// revoked token is UNAUTHENTICATED (never silently anonymous).
     pub async fn authenticate(&self, authorization: Option<&str>) -> ServiceResult<Caller> {
-        let Some(value) = authorization else { return Ok(Caller::Anonymous) };
+        Ok(self.authenticate_token(authorization).await?.0)
+    }
+
+    /// As [`Hub::authenticate`], with the id of the token presented (for the audit trail).
+    pub async fn authenticate_token(&self, authorization: Option<&str>) -> ServiceResult<(Caller, Option<i64>)> {
+        let Some(value) = authorization else { return Ok((Caller::Anonymous, None)) };
         // The scheme is case-insensitive (RFC 7235).
         let token = value.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, t)| t.trim()).filter(|t| t.starts_with(PREFIX));
         let Some(token) = token else {
@@ -93,12 +103,12 @@ impl Hub {
             .0
             .try_get_with(key.clone(), async move {
                 let row = sango_store::tokens::find(&db, &key).await?;
-                Ok::<_, sango_store::StoreError>(row.filter(|g| !g.revoked).map(|g| Grant { principal: g.principal, expires_at: g.expires_at }))
+                Ok::<_, sango_store::StoreError>(row.filter(|g| !g.revoked).map(|g| Grant { token_id: g.id, principal: g.principal, expires_at: g.expires_at }))
             })
             .await
             .map_err(ServiceError::internal)?;
         match grant {
-            Some(g) if g.expires_at.is_none_or(|at| at > self.now()) => Ok(Caller::Principal(g.principal)),
+            Some(g) if g.expires_at.is_none_or(|at| at > self.now()) => Ok((Caller::Principal(g.principal), Some(g.token_id))),
             Some(_) => Err(ServiceError::new(crate::ErrorCode::Unauthenticated, None, "the token has expired")),
             None => Err(ServiceError::new(crate::ErrorCode::Unauthenticated, None, "unknown or revoked token")),
         }

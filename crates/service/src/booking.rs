@@ -12,6 +12,7 @@ use sango_store::bookings::{Booking, NewBooking};
 use sango_store::cases::Case;
 use sha2::{Digest, Sha256};
 
+use crate::audit::Touched;
 use crate::auth::Caller;
 use crate::cases::reference;
 use crate::error::{Problem, ServiceError, ServiceResult};
@@ -70,7 +71,7 @@ impl Hub {
                 return Ok(found);
             }
         }
-        let case = self.case(caller, &req.case).await?;
+        let case = self.find_case(caller, &req.case).await?;
         let rules = self.check_fits(&case, req.facility_id, req.service_type, &dates, None).await?;
         if rules.application.method == ApplicationMethod::Lottery {
             return Err(ServiceError::bad_input("case", format!("{} allocates by lottery: apply for the slots instead", case.profile.municipality)));
@@ -205,19 +206,26 @@ impl Hub {
     pub(crate) async fn visible_booking(&self, caller: &Caller, reference: &str) -> ServiceResult<(Booking, Case)> {
         let p = caller.require()?;
         let not_found = || ServiceError::not_found("booking", format!("no booking {reference}"));
-        let booking = sango_store::bookings::by_reference(&self.db, reference.trim()).await?.ok_or_else(not_found)?;
-        let case = sango_store::cases::by_id(&self.db, booking.case_id).await?.ok_or_else(not_found)?;
-        if p.may_manage_case(case.profile.municipality, case.profile.coordination) || p.is_staff_of(booking.facility_id) {
-            Ok((booking, case))
-        } else {
-            Err(not_found())
+        let booking = sango_store::bookings::by_reference(&self.db, reference.trim()).await?;
+        let case = match &booking {
+            Some(b) => sango_store::cases::by_id(&self.db, b.case_id).await?,
+            None => None,
+        };
+        match (booking, case) {
+            (Some(b), Some(c)) if p.may_manage_case(c.profile.municipality, c.profile.coordination) || p.is_staff_of(b.facility_id) => Ok((b, c)),
+            _ => {
+                self.audit_refused(caller, "booking", "booking", reference.trim(), &not_found()).await?;
+                Err(not_found())
+            }
         }
     }
 
     /// A case's bookings.
     pub async fn bookings_of_case(&self, caller: &Caller, case_ref: &str) -> ServiceResult<Vec<Booking>> {
-        let case = self.case(caller, case_ref).await?;
-        Ok(sango_store::bookings::of_case(&self.db, case.id).await?)
+        let case = self.find_case(caller, case_ref).await?;
+        let bookings = sango_store::bookings::of_case(&self.db, case.id).await?;
+        self.audit_read(caller, "bookingsOfCase", "booking", Touched::new(bookings.iter().map(|b| b.reference.clone()), [case.reference])).await?;
+        Ok(bookings)
     }
 
     /// A facility's bookings over a period, for its staff (and the municipality's staff, for their own cases).
@@ -229,13 +237,16 @@ impl Hub {
         let bookings = sango_store::bookings::at_facility(&self.db, facility, from, to).await?;
         let ids: Vec<i64> = bookings.iter().map(|b| b.case_id).collect();
         let cases = sango_store::cases::by_ids(&self.db, &ids).await?;
-        Ok(bookings
+        let seen: Vec<(Booking, Case)> = bookings
             .into_iter()
             .filter_map(|b| {
                 let case = cases.iter().find(|c| c.id == b.case_id)?.clone();
                 (p.is_staff_of(facility) || p.may_manage_case(case.profile.municipality, case.profile.coordination)).then_some((b, case))
             })
-            .collect())
+            .collect();
+        let touched = Touched::new(seen.iter().map(|(b, _)| b.reference.clone()), seen.iter().map(|(_, c)| c.reference.clone()));
+        self.audit_read(caller, "facilityBookings", "booking", touched).await?;
+        Ok(seen)
     }
 
     /// The age in days of a case's infant on a date (what facility staff need for care).

@@ -103,6 +103,7 @@ impl Hub {
             e.problems = orphans;
             return Err(e);
         }
+        self.audit_write(&txn, caller, "importBoundaries", "municipality", crate::audit::Touched::new(shapes.iter().map(|b| b.code.to_string()), [])).await?;
         txn.commit().await?;
         self.reload_boundaries().await?;
         self.refresh_search().await?;

@@ -113,6 +113,7 @@ impl Hub {
         let rows: Vec<DayCount> = from.iter_days().take_while(|d| *d <= to).map(|date| DayCount { facility_id: facility, service_type: t, date, count: cap.daily_capacity }).collect();
         let txn = sango_store::begin_write(&self.db).await?;
         sango_store::calendar::set_overrides(&txn, &rows).await?;
+        self.audit_write(&txn, caller, "setCapacity", "facility", crate::audit::Touched::new([facility.to_string()], [])).await?;
         txn.commit().await?;
         self.mirror_overrides(&rows);
         self.calendar(facility, t, from, to).await

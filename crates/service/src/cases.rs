@@ -6,6 +6,7 @@ use rand::RngCore;
 use sango_domain::{CaseProfile, LgCode};
 use sango_store::cases::Case;
 
+use crate::audit::Touched;
 use crate::auth::Caller;
 use crate::error::{ServiceError, ServiceResult};
 use crate::hub::Hub;
@@ -34,7 +35,7 @@ impl Hub {
 
     /// Changes a case's profile (tier, high-need or coordination flag, birth date once born).
     pub async fn update_case(&self, caller: &Caller, reference: &str, profile: CaseProfile) -> ServiceResult<Case> {
-        let case = self.case(caller, reference).await?;
+        let case = self.find_case(caller, reference).await?;
         profile.validate()?;
         if profile.municipality != case.profile.municipality {
             return Err(ServiceError::bad_input("municipality", "a case belongs to its municipality; register a new case after a move"));
@@ -43,25 +44,44 @@ impl Hub {
         sango_store::cases::update(&txn, case.id, &profile).await?;
         self.log(&txn, caller, "CASE_UPDATED", &format!("case:{reference}"), None, serde_json::json!({})).await?;
         txn.commit().await?;
-        self.case(caller, reference).await
+        self.find_case(caller, reference).await
     }
 
-    /// One case, if the caller may see it (NOT_FOUND otherwise).
+    /// One case, if the caller may see it (NOT_FOUND otherwise). The read is audited.
     pub async fn case(&self, caller: &Caller, reference: &str) -> ServiceResult<Case> {
+        let case = self.find_case(caller, reference).await?;
+        self.audit_read(caller, "case", "case", Touched::new([case.reference.clone()], [case.reference.clone()])).await?;
+        Ok(case)
+    }
+
+    /// A case the caller may see, for use cases that audit what they go on to do; a lookup
+    /// outside the caller's scope is NOT_FOUND and audited as refused.
+    pub(crate) async fn find_case(&self, caller: &Caller, reference: &str) -> ServiceResult<Case> {
         let p = caller.require()?;
         let case = sango_store::cases::by_reference(&self.db, reference.trim()).await?;
-        case.filter(|c| p.may_manage_case(c.profile.municipality, c.profile.coordination)).ok_or_else(|| ServiceError::not_found("case", format!("no case {reference}")))
+        match case.filter(|c| p.may_manage_case(c.profile.municipality, c.profile.coordination)) {
+            Some(c) => Ok(c),
+            None => {
+                let e = ServiceError::not_found("case", format!("no case {reference}"));
+                self.audit_refused(caller, "case", "case", reference.trim(), &e).await?;
+                Err(e)
+            }
+        }
     }
 
     /// A municipality's cases, newest first (its own staff only).
     pub async fn cases(&self, caller: &Caller, m: LgCode, limit: u64) -> ServiceResult<Vec<Case>> {
         let p = caller.require()?;
         let all = sango_store::cases::of_municipality(&self.db, m, limit.min(500)).await?;
-        Ok(all.into_iter().filter(|c| p.may_manage_case(c.profile.municipality, c.profile.coordination)).collect())
+        let seen: Vec<Case> = all.into_iter().filter(|c| p.may_manage_case(c.profile.municipality, c.profile.coordination)).collect();
+        self.audit_read(caller, "cases", "case", Touched::new([m.to_string()], seen.iter().map(|c| c.reference.clone()))).await?;
+        Ok(seen)
     }
 
     /// Appends an event inside the caller's transaction.
+    /// Every event is also an audited write, in the same transaction.
     pub(crate) async fn log(&self, c: &impl sango_store::ConnectionTrait, caller: &Caller, kind: &str, subject: &str, reason: Option<&str>, data: serde_json::Value) -> ServiceResult<()> {
+        self.audit_event(c, caller, kind, subject, &data).await?;
         Ok(sango_store::events::append(c, self.now(), &caller.actor(), kind, subject, reason, data).await?)
     }
 }

@@ -30,6 +30,7 @@ impl Hub {
     pub async fn create_contract(&self, caller: &Caller, terms: ContractTerms) -> ServiceResult<ContractVersion> {
         let txn = sango_store::begin_write(&self.db).await?;
         let saved = self.create_contract_in(&txn, caller, &terms).await?;
+        self.audit_write(&txn, caller, "createContract", "contract", crate::audit::Touched::new([saved.contract_no.to_string()], [])).await?;
         txn.commit().await?;
         self.refresh_contracts(terms.municipality, terms.service_type, terms.facility_id).await?;
         Ok(saved)
@@ -39,6 +40,7 @@ impl Hub {
     pub async fn amend_contract(&self, caller: &Caller, contract_no: i64, terms: ContractTerms) -> ServiceResult<ContractVersion> {
         let txn = sango_store::begin_write(&self.db).await?;
         let saved = self.amend_contract_in(&txn, caller, contract_no, &terms).await?;
+        self.audit_write(&txn, caller, "amendContract", "contract", crate::audit::Touched::new([contract_no.to_string()], [])).await?;
         txn.commit().await?;
         self.refresh_contracts(terms.municipality, terms.service_type, terms.facility_id).await?;
         Ok(saved)

@@ -87,6 +87,8 @@ impl Hub {
         for chunk in demand.chunks(500) {
             sango_store::demand::upsert(&txn, chunk).await?;
         }
+        let admin = crate::Caller::Principal(sango_domain::Principal::Admin);
+        self.audit_write(&txn, &admin, "seedDemo", "prefecture", crate::audit::Touched::new([prefecture.to_string()], [])).await?;
         txn.commit().await?;
         self.refresh_search().await?;
         Ok(DemoSummary {
@@ -139,5 +141,20 @@ impl Hub {
         let rows: Vec<DayCount> = taken.into_iter().map(|((facility_id, service_type, date), count)| DayCount { facility_id, service_type, date, count }).collect();
         sango_store::calendar::set_taken(txn, &rows).await?;
         Ok(())
+    }
+}
+
+impl Hub {
+    /// What in the database comes from the demo: synthetic facilities, live demo tokens (their
+    /// secrets were printed on a console). Production refuses to serve either.
+    pub async fn demo_traces(&self) -> ServiceResult<Vec<String>> {
+        let mut found = Vec::new();
+        if sango_store::facilities::any_synthetic(&self.db).await? {
+            found.push("synthetic demo facilities".to_owned());
+        }
+        if sango_store::tokens::any_live_with_label(&self.db, "demo", self.now()).await? {
+            found.push("live demo tokens".to_owned());
+        }
+        Ok(found)
     }
 }

@@ -29,6 +29,13 @@ impl ErrorCode {
     }
 }
 
+/// A random id (`E-1a2b3c4d5e6f`) tying an error a client saw to the log line with its cause.
+pub fn incident_id() -> String {
+    let mut bytes = [0u8; 6];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    format!("E-{}", hex::encode(bytes))
+}
+
 /// One problem in a multi-row input (an import file): where, and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -73,10 +80,12 @@ impl ServiceError {
         Self::new(ErrorCode::Forbidden, None, message)
     }
 
-    /// An unexpected failure: logged with its cause, reported to the client without it.
+    /// An unexpected failure: logged with its cause and an incident id, reported to the client
+    /// with the id only, so that support can find the log line without the client seeing the cause.
     pub fn internal(cause: impl fmt::Display) -> Self {
-        tracing::error!(%cause, "internal error");
-        Self::new(ErrorCode::Internal, None, "internal error; it has been logged")
+        let id = incident_id();
+        tracing::error!(incident = %id, %cause, "internal error");
+        Self::new(ErrorCode::Internal, None, format!("internal error ({id}); it has been logged"))
     }
 
     /// The same error with `prefix.` in front of its field.

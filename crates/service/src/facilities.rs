@@ -33,6 +33,7 @@ impl Hub {
         }
         let txn = sango_store::begin_write(&self.db).await?;
         let id = sango_store::facilities::insert(&txn, &draft, municipality, &caller.actor(), self.now()).await?;
+        self.audit_write(&txn, caller, "createFacility", "facility", crate::audit::Touched::new([id.to_string()], [])).await?;
         txn.commit().await?;
         self.refresh_facility(id).await?;
         self.facility(id).await?.ok_or_else(|| ServiceError::internal("facility vanished after insert"))
@@ -49,6 +50,7 @@ impl Hub {
         }
         let txn = sango_store::begin_write(&self.db).await?;
         sango_store::facilities::update(&txn, id, &draft, municipality, active, &caller.actor(), self.now()).await?;
+        self.audit_write(&txn, caller, "updateFacility", "facility", crate::audit::Touched::new([id.to_string()], [])).await?;
         txn.commit().await?;
         self.refresh_facility(id).await?;
         self.facility(id).await?.ok_or_else(|| ServiceError::internal("facility vanished after update"))
@@ -65,7 +67,10 @@ impl Hub {
         if let Some(t) = closure.service_type.filter(|t| !f.draft.services.iter().any(|s| s.service_type == *t)) {
             return Err(ServiceError::bad_input("serviceType", format!("facility {facility_id} does not offer {t}")));
         }
-        sango_store::facilities::add_closure(&self.db, facility_id, &closure).await?;
+        let txn = sango_store::begin_write(&self.db).await?;
+        sango_store::facilities::add_closure(&txn, facility_id, &closure).await?;
+        self.audit_write(&txn, caller, "addClosure", "facility", crate::audit::Touched::new([facility_id.to_string()], [])).await?;
+        txn.commit().await?;
         self.refresh_facility(facility_id).await?;
         self.closures(facility_id).await
     }

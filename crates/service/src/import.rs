@@ -34,6 +34,7 @@ impl Hub {
             e.problems = problems;
             return Err(e);
         }
+        self.audit_write(&txn, caller, "import", kind.as_str(), crate::audit::Touched::new([format!("{created} created, {updated} updated")], [])).await?;
         txn.commit().await?;
         self.refresh_search().await?;
         Ok(ImportSummary { kind, created, updated })

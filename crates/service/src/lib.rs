@@ -1,6 +1,7 @@
 //! The hub's use cases: authorisation, transactions, the in-memory indexes kept in step with the
 //! database, and caches. Transports (GraphQL, CLI) call these and nothing below them.
 
+pub mod audit;
 pub mod auth;
 pub mod booking;
 pub mod boundaries;

@@ -13,6 +13,7 @@ use sango_store::TransactionTrait;
 use sango_store::bookings::NewBooking;
 use sango_store::lottery::{Application, StoredDraw};
 
+use crate::audit::Touched;
 use crate::auth::Caller;
 use crate::booking::check_dates;
 use crate::cases::reference;
@@ -38,7 +39,7 @@ impl Hub {
         if (last - first).num_days() + 1 != dates.len() as i64 {
             return Err(ServiceError::bad_input("dates", "a lottery application takes consecutive dates"));
         }
-        let case = self.case(caller, case_ref).await?;
+        let case = self.find_case(caller, case_ref).await?;
         let rules = self.check_fits(&case, facility, t, &dates, None).await?;
         if rules.application.method != ApplicationMethod::Lottery {
             return Err(ServiceError::bad_input("case", format!("{} books first come, first served: book instead", case.profile.municipality)));
@@ -145,6 +146,9 @@ impl Hub {
         let draw = sango_store::lottery::draw_for(&self.db, m, facility, t, first).await?.ok_or_else(|| ServiceError::not_found("draw", "no such draw"))?;
         let ids: Vec<i64> = draw.winners.iter().chain(&draw.losers).copied().collect();
         let applications = sango_store::lottery::by_ids(&self.db, &ids).await?;
+        let case_ids: Vec<i64> = applications.iter().map(|a| a.case_id).collect();
+        let cases = sango_store::cases::by_ids(&self.db, &case_ids).await?;
+        self.audit_read(caller, "lottery", "application", Touched::new(applications.iter().map(|a| a.reference.clone()), cases.into_iter().map(|c| c.reference))).await?;
         Ok(LotteryResult { draw, applications })
     }
 

@@ -37,6 +37,7 @@ impl Hub {
             Err(e) if e.is_unique_violation() => return Err(ServiceError::conflict("rules", "another change to this programme was saved at the same moment; reload and retry")),
             other => other?,
         };
+        self.audit_write(&txn, caller, "setProgram", "program", crate::audit::Touched::new([format!("{m}/{}", fy.year())], [])).await?;
         txn.commit().await?;
         self.programs.clear();
         Ok(saved)

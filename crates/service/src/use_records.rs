@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use sango_domain::{BookingStatus, Outcome};
 use sango_store::bookings::{Booking, UseRecord};
 
+use crate::audit::Touched;
 use crate::auth::Caller;
 use crate::error::{ServiceError, ServiceResult};
 use crate::hub::Hub;
@@ -53,7 +54,9 @@ impl Hub {
 
     /// The events of a booking, oldest first (who, when, why).
     pub async fn booking_events(&self, caller: &Caller, booking_ref: &str) -> ServiceResult<Vec<sango_store::events::Event>> {
-        let (booking, _) = self.visible_booking(caller, booking_ref).await?;
-        Ok(sango_store::events::of_subjects(&self.db, &[format!("booking:{}", booking.reference)]).await?)
+        let (booking, case) = self.visible_booking(caller, booking_ref).await?;
+        let events = sango_store::events::of_subjects(&self.db, &[format!("booking:{}", booking.reference)]).await?;
+        self.audit_read(caller, "bookingEvents", "booking", Touched::new([booking.reference], [case.reference])).await?;
+        Ok(events)
     }
 }

@@ -7,6 +7,7 @@ use sango_domain::{BookingSource, ServiceType};
 use sango_store::bookings::{Booking, NewBooking};
 use sango_store::waitlist::{WaitStatus, WaitlistEntry};
 
+use crate::audit::Touched;
 use crate::auth::Caller;
 use crate::booking::check_dates;
 use crate::cases::reference;
@@ -22,7 +23,7 @@ impl Hub {
         if (last - first).num_days() + 1 != dates.len() as i64 {
             return Err(ServiceError::bad_input("dates", "the waitlist takes consecutive dates"));
         }
-        let case = self.case(caller, case_ref).await?;
+        let case = self.find_case(caller, case_ref).await?;
         self.check_fits(&case, facility, t, &dates, None).await?;
         let txn = sango_store::begin_write(&self.db).await?;
         let entry = sango_store::waitlist::insert(&txn, case.id, facility, t, first, last, &caller.actor(), self.now()).await?;
@@ -114,15 +115,26 @@ impl Hub {
 
     /// A case's waitlist entries.
     pub async fn waitlist_of_case(&self, caller: &Caller, case_ref: &str) -> ServiceResult<Vec<WaitlistEntry>> {
-        let case = self.case(caller, case_ref).await?;
-        Ok(sango_store::waitlist::of_case(&self.db, case.id).await?)
+        let case = self.find_case(caller, case_ref).await?;
+        let entries = sango_store::waitlist::of_case(&self.db, case.id).await?;
+        self.audit_read(caller, "waitlistOfCase", "waitlist", Touched::new(entries.iter().map(|e| e.id.to_string()), [case.reference])).await?;
+        Ok(entries)
     }
 
     async fn visible_entry(&self, caller: &Caller, id: i64) -> ServiceResult<WaitlistEntry> {
         let p = caller.require()?;
         let not_found = || ServiceError::not_found("entry", format!("no waitlist entry {id}"));
-        let entry = sango_store::waitlist::by_id(&self.db, id).await?.ok_or_else(not_found)?;
-        let case = sango_store::cases::by_id(&self.db, entry.case_id).await?.ok_or_else(not_found)?;
-        if p.may_manage_case(case.profile.municipality, case.profile.coordination) { Ok(entry) } else { Err(not_found()) }
+        let entry = sango_store::waitlist::by_id(&self.db, id).await?;
+        let case = match &entry {
+            Some(e) => sango_store::cases::by_id(&self.db, e.case_id).await?,
+            None => None,
+        };
+        match (entry, case) {
+            (Some(e), Some(c)) if p.may_manage_case(c.profile.municipality, c.profile.coordination) => Ok(e),
+            _ => {
+                self.audit_refused(caller, "waitlistEntry", "waitlist", &id.to_string(), &not_found()).await?;
+                Err(not_found())
+            }
+        }
     }
 }

@@ -205,3 +205,8 @@ pub async fn lock(c: &impl ConnectionTrait, id: i64) -> StoreResult<()> {
     }
     Ok(())
 }
+
+/// Whether any facility is synthetic (demo data).
+pub async fn any_synthetic(c: &impl ConnectionTrait) -> StoreResult<bool> {
+    Ok(facility::Entity::find().filter(facility::Column::Synthetic.eq(true)).one(c).await?.is_some())
+}

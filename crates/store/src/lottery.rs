@@ -168,3 +168,8 @@ pub async fn by_ids(c: &impl ConnectionTrait, ids: &[i64]) -> StoreResult<Vec<Ap
     apps.sort_by_key(|a| ids.iter().position(|id| *id == a.id));
     Ok(apps)
 }
+
+/// An application by its public reference.
+pub async fn by_reference(c: &impl ConnectionTrait, reference: &str) -> StoreResult<Option<Application>> {
+    application::Entity::find().filter(application::Column::Reference.eq(reference)).one(c).await?.map(to_application).transpose()
+}

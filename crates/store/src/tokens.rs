@@ -53,3 +53,14 @@ pub async fn revoke(c: &impl ConnectionTrait, id: i64, now: DateTime<Utc>) -> St
         .await?;
     Ok(res.rows_affected == 1)
 }
+
+/// Whether an unrevoked, unexpired token carries `label` (the demo's tokens are labelled `demo`).
+pub async fn any_live_with_label(c: &impl ConnectionTrait, label: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    let found = api_token::Entity::find()
+        .filter(api_token::Column::Label.eq(label))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .filter(sea_orm::Condition::any().add(api_token::Column::ExpiresAt.is_null()).add(api_token::Column::ExpiresAt.gt(now)))
+        .one(c)
+        .await?;
+    Ok(found.is_some())
+}

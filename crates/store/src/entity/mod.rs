@@ -2,6 +2,8 @@
 
 pub mod api_token;
 pub mod application;
+pub mod audit_case;
+pub mod audit_entry;
 pub mod booking;
 pub mod booking_day;
 pub mod capacity_override;

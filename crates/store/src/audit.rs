@@ -1,0 +1,122 @@
+//! The audit log in the database: appending an entry to the hash chain under a lock on its head,
+//! reading the chain back in order for verification, and the two leak-report questions — who
+//! touched a case, and what a principal touched over a period.
+
+use chrono::{DateTime, Utc};
+use sango_domain::audit::{Access, AuditRecord, ChainedEntry, to_micros};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
+
+use crate::entity::{audit_case, audit_entry};
+use crate::error::{StoreError, StoreResult};
+
+/// The last entry written: its sequence number and hash (0 and the genesis hash when empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+fn head_statement(backend: DbBackend, lock: bool) -> Statement {
+    // PostgreSQL: the row lock queues concurrent appenders until the holder commits. SQLite has
+    // no row locks; its appenders run in `BEGIN IMMEDIATE` transactions, which queue them instead.
+    let sql = if lock && backend == DbBackend::Postgres { "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE" } else { "SELECT seq, hash FROM audit_head WHERE id = 1" };
+    Statement::from_string(backend, sql)
+}
+
+async fn read_head(c: &impl ConnectionTrait, lock: bool) -> StoreResult<Head> {
+    let row = c.query_one_raw(head_statement(c.get_database_backend(), lock)).await?.ok_or_else(|| StoreError::corrupt("audit_head", 1, "the head row is missing"))?;
+    Ok(Head { seq: row.try_get("", "seq")?, hash: row.try_get("", "hash")? })
+}
+
+/// The recorded head of the chain.
+pub async fn head(c: &impl ConnectionTrait) -> StoreResult<Head> {
+    read_head(c, false).await
+}
+
+/// Appends `record` (its `seq` is assigned here) to the chain. Must run inside a write
+/// transaction (`begin_write`), which it serialises against every other appender until commit.
+pub async fn append(c: &impl ConnectionTrait, mut record: AuditRecord) -> StoreResult<ChainedEntry> {
+    let head = read_head(c, true).await?;
+    record.seq = head.seq + 1;
+    record.at = to_micros(record.at);
+    let hash = record.chain_hash(&head.hash);
+    audit_entry::ActiveModel {
+        seq: Set(record.seq),
+        at: Set(record.at),
+        principal: Set(record.principal.clone()),
+        token_id: Set(record.token_id),
+        channel: Set(record.channel.clone()),
+        access: Set(record.access.as_str().to_owned()),
+        operation: Set(record.operation.clone()),
+        record_kind: Set(record.record_kind.clone()),
+        record_ids: Set(serde_json::to_string(&record.record_ids).expect("strings serialise")),
+        case_refs: Set(serde_json::to_string(&record.case_refs).expect("strings serialise")),
+        outcome: Set(record.outcome.clone()),
+        prev_hash: Set(head.hash.clone()),
+        hash: Set(hash.clone()),
+    }
+    .insert(c)
+    .await?;
+    if !record.case_refs.is_empty() {
+        let rows = record.case_refs.iter().map(|r| audit_case::ActiveModel { seq: Set(record.seq), case_ref: Set(r.clone()), ..Default::default() });
+        audit_case::Entity::insert_many(rows).exec(c).await?;
+    }
+    let backend = c.get_database_backend();
+    let update = Statement::from_sql_and_values(
+        backend,
+        if backend == DbBackend::Postgres { "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1" } else { "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1" },
+        [record.seq.into(), hash.clone().into()],
+    );
+    c.execute_raw(update).await?;
+    Ok(ChainedEntry { record, prev_hash: head.hash, hash })
+}
+
+fn to_entry(r: audit_entry::Model) -> StoreResult<ChainedEntry> {
+    let corrupt = |m: &str| StoreError::corrupt("audit_entry", r.seq, m);
+    let list = |s: &str| serde_json::from_str::<Vec<String>>(s).map_err(|_| corrupt("a list column is not a JSON list of strings"));
+    let record = AuditRecord {
+        seq: r.seq,
+        at: r.at,
+        principal: r.principal.clone(),
+        token_id: r.token_id,
+        channel: r.channel.clone(),
+        access: Access::parse(&r.access).ok_or_else(|| corrupt("access is neither READ nor WRITE"))?,
+        operation: r.operation.clone(),
+        record_kind: r.record_kind.clone(),
+        record_ids: list(&r.record_ids)?,
+        case_refs: list(&r.case_refs)?,
+        outcome: r.outcome.clone(),
+    };
+    Ok(ChainedEntry { record, prev_hash: r.prev_hash, hash: r.hash })
+}
+
+/// Up to `limit` entries after `after_seq`, in chain order: verification reads the log in pages.
+pub async fn page(c: &impl ConnectionTrait, after_seq: i64, limit: u64) -> StoreResult<Vec<ChainedEntry>> {
+    let rows = audit_entry::Entity::find().filter(audit_entry::Column::Seq.gt(after_seq)).order_by_asc(audit_entry::Column::Seq).limit(limit).all(c).await?;
+    rows.into_iter().map(to_entry).collect()
+}
+
+/// Every entry that touched a case, oldest first (through the `audit_case` index).
+pub async fn touching_case(c: &impl ConnectionTrait, case_ref: &str) -> StoreResult<Vec<ChainedEntry>> {
+    let seqs: Vec<i64> = audit_case::Entity::find().filter(audit_case::Column::CaseRef.eq(case_ref)).order_by_asc(audit_case::Column::Seq).all(c).await?.into_iter().map(|r| r.seq).collect();
+    let mut out = Vec::with_capacity(seqs.len());
+    for chunk in seqs.chunks(500) {
+        let rows = audit_entry::Entity::find().filter(audit_entry::Column::Seq.is_in(chunk.to_vec())).order_by_asc(audit_entry::Column::Seq).all(c).await?;
+        for r in rows {
+            out.push(to_entry(r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Every entry of a principal in `[from, to)`, oldest first.
+pub async fn by_principal(c: &impl ConnectionTrait, principal: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<ChainedEntry>> {
+    let rows = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Principal.eq(principal))
+        .filter(audit_entry::Column::At.gte(from))
+        .filter(audit_entry::Column::At.lt(to))
+        .order_by_asc(audit_entry::Column::Seq)
+        .all(c)
+        .await?;
+    rows.into_iter().map(to_entry).collect()
+}
