@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use sango_domain::{BookingStatus, FiscalYear, LgCode, Outcome, PrefectureCode, Principal};
+use sango_domain::{FiscalYear, LgCode, PrefectureCode, Principal, ServiceType};
 use sango_settlement::{FacilityInvoice, GrantStatement, Ledger, MunicipalityPayables, Period, PrefectureSummary, UseInput};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -88,50 +88,60 @@ impl Hub {
         Ok(self.recorded_uses(fy).await?.into_iter().map(|r| r.input).collect())
     }
 
+    /// Every used day of `fy` with its contract and fee, read in bulk: one query for the days
+    /// (joined with their bookings and cases), one for the facilities, one for the contracts, and
+    /// one programme per resident municipality.
     async fn recorded_uses(&self, fy: FiscalYear) -> ServiceResult<Vec<Recorded>> {
-        let bookings = sango_store::bookings::in_period(&self.db, fy.first_day(), fy.last_day()).await?;
-        let case_ids: Vec<i64> = bookings.iter().map(|b| b.case_id).collect();
-        let cases: HashMap<i64, _> = sango_store::cases::by_ids(&self.db, &case_ids).await?.into_iter().map(|c| (c.id, c)).collect();
-        let facility_ids: Vec<i64> = bookings.iter().map(|b| b.facility_id).collect();
-        let facilities: HashMap<i64, _> = sango_store::facilities::get_many(&self.db, &facility_ids).await?.into_iter().map(|f| (f.id, f)).collect();
-        let contracts = sango_store::contracts::current(&self.db, None, None, None).await?;
-        let mut days: Vec<(NaiveDate, i64, &sango_store::bookings::Booking, &sango_store::bookings::BookedDay)> = Vec::new();
-        for b in bookings.iter().filter(|b| b.status != BookingStatus::Cancelled) {
-            for d in b.days.iter().filter(|d| d.outcome == Some(Outcome::Used) && FiscalYear::containing(d.date) == fy) {
-                days.push((d.date, b.id, b, d));
-            }
+        let days = sango_store::usage::used_days(&self.db, fy.first_day(), fy.last_day()).await?;
+        let mut facility_ids: Vec<i64> = days.iter().map(|d| d.facility_id).collect();
+        facility_ids.sort_unstable();
+        facility_ids.dedup();
+        let mut facilities: HashMap<i64, LgCode> = HashMap::with_capacity(facility_ids.len());
+        for chunk in facility_ids.chunks(10_000) {
+            facilities.extend(sango_store::facilities::get_many(&self.db, chunk).await?.into_iter().map(|f| (f.id, f.municipality)));
         }
-        days.sort_by_key(|(date, id, ..)| (*date, *id));
-        let mut ordinals: HashMap<(i64, sango_domain::ServiceType), u32> = HashMap::new();
+        let contracts = sango_store::contracts::current(&self.db, None, None, None).await?;
+        let mut by_party: HashMap<(LgCode, i64, ServiceType), Vec<&sango_domain::ContractTerms>> = HashMap::new();
+        for c in &contracts {
+            by_party.entry((c.terms.municipality, c.terms.facility_id, c.terms.service_type)).or_default().push(&c.terms);
+        }
+        let mut programmes: HashMap<LgCode, std::sync::Arc<sango_domain::ProgramRules>> = HashMap::new();
+        let mut ordinals: HashMap<(i64, ServiceType), u32> = HashMap::new();
         let mut out = Vec::with_capacity(days.len());
-        for (date, _, b, d) in days {
-            let (Some(case), Some(f), Some(record)) = (cases.get(&b.case_id), facilities.get(&b.facility_id), d.use_record.as_ref()) else { continue };
-            let p = &case.profile;
-            let ordinal = ordinals.entry((case.id, b.service_type)).and_modify(|n| *n += 1).or_insert(1);
-            let contract = contracts.iter().find(|c| c.terms.municipality == p.municipality && c.terms.facility_id == b.facility_id && c.terms.service_type == b.service_type && c.terms.valid_on(date));
+        for d in days {
+            let Some(&facility_municipality) = facilities.get(&d.facility_id) else { continue };
+            let ordinal = ordinals.entry((d.case_id, d.service_type)).and_modify(|n| *n += 1).or_insert(1);
+            let contract = by_party.get(&(d.municipality, d.facility_id, d.service_type)).and_then(|cs| cs.iter().find(|c| c.valid_on(d.date)));
             let Some(contract) = contract else {
-                return Err(ServiceError::conflict("contract", format!("booking {} used {date} without a contract of {} valid that day", b.reference, p.municipality)));
+                return Err(ServiceError::conflict("contract", format!("booking {} used {} without a contract of {} valid that day", d.reference, d.date, d.municipality)));
             };
-            let rules = self.rules(p.municipality, fy).await?.ok_or_else(|| ServiceError::conflict("program", format!("{} has no programme for {}", p.municipality, fy.wareki())))?;
+            let rules = match programmes.get(&d.municipality) {
+                Some(r) => r.clone(),
+                None => {
+                    let r = self.rules(d.municipality, fy).await?.ok_or_else(|| ServiceError::conflict("program", format!("{} has no programme for {}", d.municipality, fy.wareki())))?;
+                    programmes.insert(d.municipality, r.clone());
+                    r
+                }
+            };
             let input = UseInput {
-                booking: b.reference.clone(),
-                date,
-                resident: p.municipality,
-                facility_id: b.facility_id,
-                facility_municipality: f.municipality,
-                service_type: b.service_type,
-                tier: p.tier,
+                user_fee: rules.user_fee(d.service_type, d.tier, *ordinal, d.infants, false).unwrap_or(sango_domain::Yen::ZERO),
+                booking: d.reference,
+                date: d.date,
+                resident: d.municipality,
+                facility_id: d.facility_id,
+                facility_municipality,
+                service_type: d.service_type,
+                tier: d.tier,
                 use_ordinal: *ordinal,
-                infants: record.infants,
-                sibling: record.sibling,
-                over_four_months: record.over_four_months,
-                high_need: record.high_need,
-                unit_price: contract.terms.unit_price,
-                additions: contract.terms.additions,
-                user_fee: rules.user_fee(b.service_type, p.tier, *ordinal, record.infants, false).unwrap_or(sango_domain::Yen::ZERO),
+                infants: d.infants,
+                sibling: d.sibling,
+                over_four_months: d.over_four_months,
+                high_need: d.high_need,
+                unit_price: contract.unit_price,
+                additions: contract.additions,
                 agreement: None,
             };
-            out.push(Recorded { input, recorded_at: record.recorded_at });
+            out.push(Recorded { input, recorded_at: d.recorded_at });
         }
         Ok(out)
     }
@@ -143,7 +153,7 @@ impl Hub {
         if let Some(issued) = sango_store::statements::by_scope(&self.db, &key).await? {
             return serde_json::from_str(&issued.content).map_err(ServiceError::internal);
         }
-        Ok(self.compute(fy, month, wanted, pref_scope).await?.0)
+        Ok(self.compute(fy, month, wanted, pref_scope, false).await?.0)
     }
 
     /// Issues the statements of a period: they are stored with the rule sets and a fingerprint of
@@ -154,7 +164,7 @@ impl Hub {
             return Err(ServiceError::forbidden("statements are issued by finance staff"));
         }
         let (key, wanted, pref_scope) = self.statement_scope(caller, fy, month, municipality)?;
-        let (mut report, fingerprint, rule_sets) = self.compute(fy, month, wanted, pref_scope).await?;
+        let (mut report, fingerprint, rule_sets) = self.compute(fy, month, wanted, pref_scope, true).await?;
         report.issued = Some(IssueInfo { issued_at: self.now(), issued_by: p.to_string(), rule_sets: rule_sets.clone(), fingerprint: fingerprint.clone() });
         let content = serde_json::to_string(&report).map_err(ServiceError::internal)?;
         let issued = sango_store::statements::Issued {
@@ -194,8 +204,9 @@ impl Hub {
         Ok((scope_key(fy, month, wanted), wanted, pref_scope))
     }
 
-    /// Computes a report; also returns the fingerprint of its inputs and the rule sets applied.
-    async fn compute(&self, fy: FiscalYear, month: Option<NaiveDate>, wanted: Option<LgCode>, pref_scope: Option<PrefectureCode>) -> ServiceResult<(SettlementReport, String, String)> {
+    /// Computes a report; also returns the fingerprint of its inputs (when asked: it is for
+    /// issuing) and the rule sets applied.
+    async fn compute(&self, fy: FiscalYear, month: Option<NaiveDate>, wanted: Option<LgCode>, pref_scope: Option<PrefectureCode>, fingerprint: bool) -> ServiceResult<(SettlementReport, String, String)> {
         let period = match month {
             Some(m) => month_period(fy, m)?,
             None => Period::fiscal_year(fy),
@@ -211,19 +222,25 @@ impl Hub {
             })
         };
         let (late, on_time): (Vec<&Recorded>, Vec<&Recorded>) = recorded.iter().partition(|u| issued_before(u));
-        let uses: Vec<UseInput> = on_time.iter().map(|u| u.input.clone()).collect();
         let rule_sets = sango_settlement::builtin_rule_sets();
-        let ledger = Ledger::new(&rule_sets, &[], &uses)?;
+        // The fiscal-year 精算書 counts every recorded use, late ones included; when none is late
+        // the period's statements read the same ledger.
+        let all_uses: Vec<UseInput> = recorded.iter().map(|u| u.input.clone()).collect();
+        let year_ledger = Ledger::new(&rule_sets, &[], &all_uses)?;
+        let on_time_ledger = if late.is_empty() {
+            None
+        } else {
+            let uses: Vec<UseInput> = on_time.iter().map(|u| u.input.clone()).collect();
+            Some(Ledger::new(&rule_sets, &[], &uses)?)
+        };
+        let ledger = on_time_ledger.as_ref().unwrap_or(&year_ledger);
         let in_scope = |m: LgCode| wanted.is_none_or(|w| w == m) && pref_scope.is_none_or(|pf| m.prefecture() == pf);
-        let mut invoices = sango_settlement::facility_invoices(&ledger, period);
+        let mut invoices = sango_settlement::facility_invoices(ledger, period);
         for inv in &mut invoices {
             inv.lines.retain(|l| in_scope(l.resident) || in_scope(l.billed_to));
         }
         invoices.retain(|i| !i.lines.is_empty());
-        let payables = sango_settlement::municipality_payables(&ledger, period).into_iter().filter(|p| in_scope(p.municipality)).collect();
-        // The fiscal-year 精算書 counts every recorded use, late ones included.
-        let all_uses: Vec<UseInput> = recorded.iter().map(|u| u.input.clone()).collect();
-        let year_ledger = Ledger::new(&rule_sets, &[], &all_uses)?;
+        let payables = sango_settlement::municipality_payables(ledger, period).into_iter().filter(|p| in_scope(p.municipality)).collect();
         let all_grants = sango_settlement::fiscal_year_statements(&year_ledger, fy, &[])?;
         let mut prefs: Vec<PrefectureCode> = all_grants.iter().map(|g| g.municipality.prefecture()).filter(|pf| pref_scope.is_none_or(|s| s == *pf)).collect();
         prefs.dedup();
@@ -247,9 +264,14 @@ impl Hub {
             }
             None => vec![],
         };
-        let mut sorted: Vec<&UseInput> = recorded.iter().map(|r| &r.input).collect();
-        sorted.sort_by(|a, b| (a.date, &a.booking).cmp(&(b.date, &b.booking)));
-        let fingerprint = hex::encode(Sha256::digest(serde_json::to_vec(&sorted).map_err(ServiceError::internal)?));
+        // Only an issued statement carries the fingerprint of its inputs.
+        let fingerprint = if fingerprint {
+            let mut sorted: Vec<&UseInput> = recorded.iter().map(|r| &r.input).collect();
+            sorted.sort_by(|a, b| (a.date, &a.booking).cmp(&(b.date, &b.booking)));
+            hex::encode(Sha256::digest(serde_json::to_vec(&sorted).map_err(ServiceError::internal)?))
+        } else {
+            String::new()
+        };
         let mut applied: Vec<String> = year_ledger.uses().iter().map(|u| u.rule_set.clone()).collect();
         applied.sort();
         applied.dedup();

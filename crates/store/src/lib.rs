@@ -18,6 +18,7 @@ pub mod programs;
 pub mod records;
 pub mod statements;
 pub mod tokens;
+pub mod usage;
 pub mod waitlist;
 
 pub use connect::{Backend, begin_write, connect};
