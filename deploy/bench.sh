@@ -39,3 +39,7 @@ pg_virtualenv -t -o shared_buffers=2GB -o max_wal_size=4GB -o shared_preload_lib
     export RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0
     exec "$0" all --pg "host=${PGHOST:-localhost} port=$port user=$PGUSER password=$PGPASSWORD dbname=$PGDATABASE" "$@"
   ' "$bin" "$@"
+
+# The exact cross-boundary plan against the greedy baseline (no database; BENCHMARKS.md,
+# "Cross-boundary plan"). Built with the rest of sango-bench, next to it.
+"$(dirname "$bin")/plan"
