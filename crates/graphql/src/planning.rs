@@ -50,6 +50,7 @@ impl PlanningQuery {
     /// The optimal cross-boundary plan for the month: shortfalls sent to spare slot-days within
     /// `maxKm`, as many as possible, then the fewest mother-kilometres (exact min-cost flow).
     /// With `contractedOnly`, only to facilities the municipality holds a contract with.
+    #[allow(clippy::too_many_arguments)]
     async fn capacity_plan(
         &self,
         ctx: &Context<'_>,
