@@ -7,5 +7,6 @@ mod concurrency;
 mod demo;
 mod graphiql;
 mod graphql;
+mod settle;
 mod upload;
 mod writes;
