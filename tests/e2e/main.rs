@@ -9,5 +9,6 @@ mod desk;
 mod graphiql;
 mod graphql;
 mod hostile;
+mod settle;
 mod upload;
 mod writes;

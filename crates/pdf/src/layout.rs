@@ -45,7 +45,15 @@ fn cell_text(c: &Cell) -> (String, bool) {
         Cell::Text(s) => (s.clone(), false),
         Cell::Count(n) => (amount(i64::try_from(*n).unwrap_or(i64::MAX)), true),
         Cell::Yen(Yen(y)) => (amount(*y), true),
+        Cell::Tenths(t) => (tenths(*t), true),
     }
+}
+
+/// A number held in tenths, with separators and one decimal: 12345 → "1,234.5", −5 → "△0.5".
+fn tenths(t: i64) -> String {
+    let whole = amount(t / 10);
+    let sign = if t < 0 && t / 10 == 0 { "△" } else { "" };
+    format!("{sign}{whole}.{}", t.unsigned_abs() % 10)
 }
 
 fn string(s: impl Into<String>) -> Value {
@@ -90,6 +98,14 @@ fn table_value(t: &Table) -> Dict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tenths_keep_one_decimal_and_the_triangle() {
+        assert_eq!(tenths(12_345), "1,234.5");
+        assert_eq!(tenths(-5), "△0.5");
+        assert_eq!(tenths(-12_340), "△1,234.0");
+        assert_eq!(tenths(0), "0.0");
+    }
 
     #[test]
     fn amounts_have_separators_and_a_triangle_when_negative() {

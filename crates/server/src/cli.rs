@@ -122,7 +122,7 @@ pub enum Command {
         /// Only this municipality (5 or 6 digits).
         #[arg(long)]
         municipality: Option<String>,
-        /// xlsx or csv.
+        /// xlsx, csv or pdf.
         #[arg(long, default_value = "xlsx")]
         format: String,
         /// For CSV: utf8 (with BOM, the default) or cp932.
@@ -134,6 +134,14 @@ pub enum Command {
         /// Issue the statements first: from then on they are written exactly as issued.
         #[arg(long)]
         issue: bool,
+        /// For PDF: the Japanese font file (.ttc/.otf/.ttf); by default SANGO_PDF_FONT, else
+        /// Debian's fonts-noto-cjk.
+        #[arg(long)]
+        font: Option<PathBuf>,
+        /// For PDF: who issues the statements, printed above the date and the 印 box; by default
+        /// the municipality asked for, else the hub.
+        #[arg(long)]
+        issuer: Option<String>,
         #[command(flatten)]
         db: Database,
     },

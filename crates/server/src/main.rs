@@ -30,8 +30,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token { command: TokenCommand::Create { role, scope, label, expires_in_days, db } } => {
             commands::token_create(db, role, scope, label, *expires_in_days).await
         }
-        Command::Settle { fiscal_year, month, municipality, format, encoding, out, issue, db } => {
-            let request = sango_hub::settle::Request { fiscal_year: *fiscal_year, month: month.as_deref(), municipality: municipality.as_deref(), format, encoding, out, issue: *issue };
+        Command::Settle { fiscal_year, month, municipality, format, encoding, out, issue, font, issuer, db } => {
+            let request = sango_hub::settle::Request {
+                fiscal_year: *fiscal_year,
+                month: month.as_deref(),
+                municipality: municipality.as_deref(),
+                format,
+                encoding,
+                out,
+                issue: *issue,
+                font: font.as_deref(),
+                issuer: issuer.as_deref(),
+            };
             commands::settle(db, &request).await
         }
         Command::Plan { prefecture, fiscal_year, month, service_type, max_km, contracted_only, format, out, db } => {

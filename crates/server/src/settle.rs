@@ -1,4 +1,4 @@
-//! `sango-hub settle`: statements written as XLSX or CSV files.
+//! `sango-hub settle`: statements written as XLSX, CSV or PDF files.
 
 use std::path::Path;
 
@@ -18,6 +18,10 @@ pub struct Request<'a> {
     pub encoding: &'a str,
     pub out: &'a Path,
     pub issue: bool,
+    /// For PDF: a font file instead of the system's.
+    pub font: Option<&'a Path>,
+    /// For PDF: the issuer printed on the statements.
+    pub issuer: Option<&'a str>,
 }
 
 /// Writes the statements; returns the paths written.
@@ -34,8 +38,15 @@ pub async fn run(hub: &Hub, r: &Request<'_>) -> anyhow::Result<Vec<std::path::Pa
         "cp932" | "sjis" | "shift_jis" => Encoding::Cp932,
         other => bail!("--encoding: '{other}' is not utf8 or cp932"),
     };
-    if !matches!(format, "xlsx" | "csv") {
-        bail!("--format: '{format}' is not xlsx or csv");
+    if !matches!(format, "xlsx" | "csv" | "pdf") {
+        bail!("--format: '{format}' is not xlsx, csv or pdf");
+    }
+    // Find the font before computing anything, so that a missing font fails fast.
+    #[cfg(feature = "pdf")]
+    let fonts = if format == "pdf" { Some(sango_pdf::FontSet::locate(r.font)?) } else { None };
+    #[cfg(not(feature = "pdf"))]
+    if format == "pdf" {
+        bail!("--format pdf: this sango-hub was built without the `pdf` feature");
     }
     let admin = Caller::Principal(Principal::Admin);
     let report = if r.issue { hub.issue_statement(&admin, fy, month, municipality).await } else { hub.settlement(&admin, fy, month, municipality).await };
@@ -58,6 +69,19 @@ pub async fn run(hub: &Hub, r: &Request<'_>) -> anyhow::Result<Vec<std::path::Pa
         let path = out.join(format!("{stem}.xlsx"));
         std::fs::write(&path, sango_export::xlsx::workbook(&tables)?).with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
+    } else if format == "pdf" {
+        #[cfg(feature = "pdf")]
+        if let Some(fonts) = &fonts {
+            let path = out.join(format!("{stem}.pdf"));
+            let issuer = r.issuer.map(str::to_owned).unwrap_or_else(|| match municipality {
+                Some(m) => names.municipalities.get(&m).cloned().unwrap_or_else(|| m.to_string()),
+                None => "産後ケア広域調整ハブ".to_owned(),
+            });
+            let head = letterhead(issuer, report.issued.as_ref());
+            let pdf = sango_pdf::render(&tables, &head, fonts)?;
+            std::fs::write(&path, pdf.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            written.push(path);
+        }
     } else {
         for t in &tables {
             let path = out.join(format!("{stem}-{}.csv", t.name));
@@ -66,6 +90,20 @@ pub async fn run(hub: &Hub, r: &Request<'_>) -> anyhow::Result<Vec<std::path::Pa
         }
     }
     Ok(written)
+}
+
+/// The letterhead of a PDF: an issued statement carries its issue date (JST), rule sets and
+/// fingerprint; a draft leaves the date blank and says it is a draft.
+#[cfg(feature = "pdf")]
+fn letterhead(issuer: String, issued: Option<&sango_service::settlement::IssueInfo>) -> sango_pdf::Letterhead {
+    match issued {
+        Some(i) => {
+            let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("valid offset");
+            let fp: String = i.fingerprint.chars().take(16).collect();
+            sango_pdf::Letterhead { issuer, date: Some(i.issued_at.with_timezone(&jst).date_naive()), note: Some(format!("発行済み　適用規程 {}　入力指紋 {fp}", i.rule_sets)) }
+        }
+        None => sango_pdf::Letterhead { issuer, date: None, note: Some("試算（未発行）".into()) },
+    }
 }
 
 async fn names(hub: &Hub) -> anyhow::Result<Names> {
