@@ -207,15 +207,11 @@ async fn audit_commands_name_who_saw_a_case_and_a_tampered_entry() {
     // Tamper with the case read directly in the database file.
     let seq: i64 = rows[1].split('\t').next().unwrap().parse().unwrap();
     let db = dir.path().join("sango-hub.db");
-    let status = match std::process::Command::new("sqlite3").arg(&db).arg(format!("UPDATE audit_entry SET principal = 'admin:-' WHERE seq = {seq}")).status() {
-        Ok(s) => s,
-        Err(e) => {
-            // Tampering is also tested through the service (crates/service/tests/audit.rs).
-            eprintln!("skipping the tampering half: no sqlite3 command line tool ({e})");
-            return;
-        }
-    };
-    assert!(status.success(), "sqlite3 edits the file");
+    let file = sango_store::connect(&format!("sqlite://{}?mode=rw", db.display())).await.expect("the database file opens");
+    use sango_store::ConnectionTrait;
+    let edited = file.execute_unprepared(&format!("UPDATE audit_entry SET principal = 'admin:-' WHERE seq = {seq}")).await.expect("the entry is edited");
+    assert_eq!(edited.rows_affected(), 1);
+    file.close().await.expect("the file closes");
     let out = dir.run(&["audit", "verify"]);
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains(&format!("audit entry {seq}:")), "{}", text(&out.stderr));
