@@ -1,10 +1,13 @@
 //! Per facility and service type, per date: capacity (daily capacity, minus closures, replaced by
 //! explicit overrides) and what is taken.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use sango_domain::ServiceType;
+
+use crate::day_counts::DayCounts;
 
 /// The calendar of one service type at one facility.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -15,7 +18,7 @@ pub struct ServiceCalendar {
     /// Capacity published for a single date, replacing the daily capacity (a closure still wins).
     pub overrides: BTreeMap<NaiveDate, u32>,
     /// Slots taken (booked or held) per date.
-    pub taken: HashMap<NaiveDate, u32>,
+    pub taken: DayCounts,
 }
 
 impl ServiceCalendar {
@@ -29,7 +32,7 @@ impl ServiceCalendar {
 
     /// Taken on a date.
     pub fn taken_on(&self, d: NaiveDate) -> u32 {
-        self.taken.get(&d).copied().unwrap_or(0)
+        self.taken.get(d)
     }
 
     /// Free on a date (never negative, even if capacity was cut below what is taken).
@@ -43,10 +46,11 @@ impl ServiceCalendar {
     }
 }
 
-/// Every calendar, by facility and type.
+/// Every calendar, by facility and type. Keys are ids the hub assigned, so a fast hash without
+/// flooding resistance is safe here.
 #[derive(Clone, Debug, Default)]
 pub struct Calendars {
-    map: HashMap<(i64, ServiceType), ServiceCalendar>,
+    map: FxHashMap<(i64, ServiceType), ServiceCalendar>,
 }
 
 impl Calendars {
@@ -83,7 +87,7 @@ mod tests {
         c.overrides.insert(d(10), 6);
         c.overrides.insert(d(14), 6);
         c.closures.push((d(13), d(15)));
-        c.taken.insert(d(10), 2);
+        c.taken.set(d(10), 2);
         assert_eq!((c.capacity_on(d(9)), c.capacity_on(d(10)), c.capacity_on(d(14))), (4, 6, 0));
         assert_eq!(c.free_on(d(10)), 4);
         assert_eq!(c.min_free(d(9), 3), 4);
@@ -94,7 +98,7 @@ mod tests {
     #[test]
     fn free_never_goes_negative() {
         let mut c = ServiceCalendar { daily_capacity: 1, ..Default::default() };
-        c.taken.insert(d(1), 3);
+        c.taken.set(d(1), 3);
         assert_eq!(c.free_on(d(1)), 0);
     }
 }

@@ -2,18 +2,19 @@
 //! and per (municipality, type) an R-tree of only the facilities that municipality contracts, so
 //! that the default, contracted-only search walks those facilities and nothing else.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use sango_domain::{ContractTerms, LgCode, ServiceType};
 use sango_spatial::FacilityIndex;
 
 /// Every current contract, indexed two ways.
 #[derive(Default)]
 pub struct ContractBook {
-    terms: HashMap<(LgCode, ServiceType, i64), Vec<ContractTerms>>,
-    members: HashMap<(LgCode, ServiceType), BTreeSet<i64>>,
-    trees: HashMap<(LgCode, ServiceType), FacilityIndex>,
+    terms: FxHashMap<(LgCode, ServiceType, i64), Vec<ContractTerms>>,
+    members: FxHashMap<(LgCode, ServiceType), BTreeSet<i64>>,
+    trees: FxHashMap<(LgCode, ServiceType), FacilityIndex>,
 }
 
 impl ContractBook {

@@ -4,10 +4,12 @@
 
 pub mod calendar;
 pub mod contracts;
+pub mod day_counts;
 pub mod eligibility;
 pub mod search;
 
 pub use calendar::{Calendars, ServiceCalendar};
 pub use contracts::ContractBook;
+pub use day_counts::DayCounts;
 pub use eligibility::{Request, check_consecutive, check_infant, check_request};
 pub use search::{Hit, NearbyQuery, SearchState, nearby};

@@ -2,7 +2,7 @@
 //! have a free slot on every requested day, and (by default) hold a contract with the resident's
 //! municipality valid on every requested day.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use sango_domain::{Coordinates, DomainResult, HouseholdTier, LgCode, ProgramRules, Yen};
 use sango_spatial::FacilityIndex;
@@ -16,7 +16,7 @@ use crate::eligibility::{Request, check_request};
 pub struct SearchState {
     pub facilities: FacilityIndex,
     /// The municipality each facility lies in.
-    pub municipality_of: HashMap<i64, LgCode>,
+    pub municipality_of: FxHashMap<i64, LgCode>,
     pub calendars: Calendars,
     /// Current contracts, with the facilities each municipality contracts per type.
     pub contracts: ContractBook,
@@ -68,33 +68,27 @@ pub fn nearby(state: &SearchState, rules: &ProgramRules, q: &NearbyQuery) -> Dom
             None => return Ok(vec![]),
         }
     };
-    let mut found: HashMap<i64, (u32, Option<Yen>)> = HashMap::new();
-    let near = candidates.nearest(q.from, q.radius_km, q.limit, |id| {
-        let Some(cal) = state.calendars.get(id, r.service_type) else { return false };
-        let free = cal.min_free(r.start, r.days);
+    let near = candidates.nearest_with(q.from, q.radius_km, q.limit, |id| {
+        let free = state.calendars.get(id, r.service_type)?.min_free(r.start, r.days);
         if free == 0 {
-            return false;
+            return None;
         }
         let contract = state.contracts.find(q.resident, r.service_type, id, r.start, r.days);
         if contract.is_none() && !q.include_uncontracted {
-            return false;
+            return None;
         }
-        found.insert(id, (free, contract.map(|c| c.unit_price)));
-        true
+        Some((free, contract.map(|c| c.unit_price)))
     });
     Ok(near
         .into_iter()
-        .map(|n| {
-            let (free_slots, unit_price) = found[&n.id];
-            Hit {
-                facility_id: n.id,
-                km: n.km,
-                free_slots,
-                cross_boundary: state.municipality_of.get(&n.id) != Some(&q.resident),
-                contracted: unit_price.is_some(),
-                unit_price,
-                user_fee,
-            }
+        .map(|(n, (free_slots, unit_price))| Hit {
+            facility_id: n.id,
+            km: n.km,
+            free_slots,
+            cross_boundary: state.municipality_of.get(&n.id) != Some(&q.resident),
+            contracted: unit_price.is_some(),
+            unit_price,
+            user_fee,
         })
         .collect())
 }

@@ -5,6 +5,7 @@ mod boundary;
 mod data;
 mod http;
 mod postgis;
+mod profile;
 mod queries;
 mod report;
 mod search;
@@ -36,6 +37,16 @@ enum Command {
     Seed {
         #[command(flatten)]
         data: DataArgs,
+    },
+    /// Time each search many times in process and list the slowest queries with their walks (no PostgreSQL).
+    Profile {
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
+        /// Timed runs of each query.
+        #[arg(long, default_value_t = 31)]
+        repeats: usize,
     },
     /// Serve the hub's router plus the plain `/nearby` endpoint on loopback (used by `all`).
     Serve {
@@ -131,6 +142,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Seed { data } => {
             let (_hub, s) = data::prepare(&data.spec()?, &data.data_dir, data.fresh).await?;
             println!("{s:?}");
+        }
+        Command::Profile { data, queries, repeats } => {
+            let spec = data.spec()?;
+            let (hub, _) = data::prepare(&spec, &data.data_dir, data.fresh).await?;
+            let loaded = state::load(hub.db()).await?;
+            let queries = queries::generate(&hub, &loaded.facilities, spec.fiscal_year, queries, spec.seed + 1).await?;
+            println!("{}", profile::run(&loaded.state, &queries, repeats));
         }
         Command::Serve { db } => {
             // The server runs on a multi-threaded runtime, as `sango-hub serve` does.

@@ -52,7 +52,7 @@ async fn load_calendars(db: &impl ConnectionTrait, facilities: &[Facility], into
     }
     for t in sango_store::calendar::taken(db, &ids).await? {
         if let Some(cal) = into.get_mut(t.facility_id, t.service_type) {
-            cal.taken.insert(t.date, t.count);
+            cal.taken.set(t.date, t.count);
         }
     }
     Ok(())
@@ -137,8 +137,7 @@ impl Hub {
         let mut state = self.search.write().expect("search state lock poisoned");
         if let Some(cal) = state.calendars.get_mut(facility, t) {
             for d in dates {
-                let n = cal.taken.entry(*d).or_insert(0);
-                *n = n.saturating_add_signed(delta);
+                cal.taken.add(*d, delta);
             }
         }
     }

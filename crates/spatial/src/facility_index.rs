@@ -97,9 +97,18 @@ impl FacilityIndex {
     /// Facilities within `radius_km` of `from`, nearest first (ties by id), that `accept` keeps,
     /// at most `limit`. Stops as soon as the answer is certain.
     pub fn nearest(&self, from: Coordinates, radius_km: f64, limit: usize, mut accept: impl FnMut(i64) -> bool) -> Vec<Near> {
+        self.nearest_with(from, radius_km, limit, |id| accept(id).then_some(())).into_iter().map(|(n, ())| n).collect()
+    }
+
+    /// As [`FacilityIndex::nearest`], keeping what `accept` returns for each facility it keeps.
+    /// The great-circle distance is computed only for facilities kept, or where the chord alone
+    /// cannot tell whether a facility lies inside the radius.
+    pub fn nearest_with<T>(&self, from: Coordinates, radius_km: f64, limit: usize, mut accept: impl FnMut(i64) -> Option<T>) -> Vec<(Near, T)> {
         let p = unit(from);
         let max_chord2 = chord2_for_km(radius_km);
-        let mut out: Vec<Near> = Vec::new();
+        // Chords this far inside the radius are inside it whatever the rounding.
+        let surely_inside = max_chord2 * (1.0 - 1e-6) - 1e-22;
+        let mut out: Vec<(Near, T)> = Vec::new();
         let mut last_chord2 = f64::NEG_INFINITY;
         for (e, d2) in self.tree.nearest_neighbor_iter_with_distance_2(p) {
             if d2 > max_chord2 * (1.0 + 1e-12) + 1e-24 {
@@ -109,13 +118,20 @@ impl FacilityIndex {
             if out.len() >= limit && d2 > last_chord2 * (1.0 + 1e-12) + 1e-24 {
                 break;
             }
-            let km = haversine_km(from, e.at);
-            if km <= radius_km && accept(e.id) {
-                out.push(Near { id: e.id, km });
+            let mut km = None;
+            if d2 >= surely_inside {
+                let exact = haversine_km(from, e.at);
+                if exact > radius_km {
+                    continue;
+                }
+                km = Some(exact);
+            }
+            if let Some(kept) = accept(e.id) {
+                out.push((Near { id: e.id, km: km.unwrap_or_else(|| haversine_km(from, e.at)) }, kept));
                 last_chord2 = d2;
             }
         }
-        out.sort_by(|a, b| a.km.total_cmp(&b.km).then(a.id.cmp(&b.id)));
+        out.sort_by(|(a, _), (b, _)| a.km.total_cmp(&b.km).then(a.id.cmp(&b.id)));
         out.truncate(limit);
         out
     }

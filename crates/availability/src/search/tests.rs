@@ -55,7 +55,7 @@ fn random_state(seed: u64, n: usize, lat: (f64, f64), lon: (f64, f64)) -> Search
         let mut cal = ServiceCalendar { daily_capacity: rng.random_range(0..4), ..Default::default() };
         for d in 0..60 {
             if rng.random_bool(0.3) {
-                cal.taken.insert(day(d), rng.random_range(0..4));
+                cal.taken.set(day(d), rng.random_range(0..4));
             }
             if rng.random_bool(0.05) {
                 cal.overrides.insert(day(d), rng.random_range(0..5));
