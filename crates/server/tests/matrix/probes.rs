@@ -191,6 +191,22 @@ pub fn capacity_set(w: &World, _: Role) -> Probe {
     )
 }
 
+pub fn closure_add(w: &World, _: Role) -> Probe {
+    gql(
+        "mutation($f: ID!) { addClosure(facilityId: $f, input: { serviceType: SHORT_STAY, from: \"2025-12-01\", to: \"2025-12-01\", reason: \"inspection\" }) { from reason } }",
+        json!({ "f": w.facility.to_string() }),
+        None,
+    )
+}
+
+pub fn registry_read(_: &World, _: Role) -> Probe {
+    gql(
+        "{ municipality(code: \"312011\") { code name } municipalities(prefecture: \"31\") { code } demand(municipality: \"312011\", fiscalYear: 2025) { month uses } }",
+        json!({}),
+        "312011".to_owned(),
+    )
+}
+
 pub fn facility_create(_: &World, r: Role) -> Probe {
     let input = json!({
         "name": format!("（架空）鳥取市の助産院 {}", r.index()),
