@@ -99,6 +99,15 @@ async fn answer(w: &World, row: &Row, role: Role) -> Result<(Outcome, String), S
             let text: String = files.iter().map(|f| String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned()).collect();
             Ok((if files.is_empty() { Outcome::Hidden } else { Outcome::Yes }, text))
         }
+        Probe::Plan => {
+            assert_eq!(caller, Caller::Principal(Principal::Admin), "the command line acts as admin");
+            std::fs::create_dir_all(&w.out).map_err(|e| e.to_string())?;
+            let out = w.out.join("plan.csv");
+            let request = sango_hub::plan::Request { prefecture: "31", fiscal_year: 2025, month: "2025-06", service_type: "SHORT_STAY", max_km: 30.0, contracted_only: false, format: "csv", out: Some(&out) };
+            sango_hub::plan::run(&w.hub, &request).await.map_err(|e| e.to_string())?;
+            let text = std::fs::read_to_string(&out).map_err(|e| e.to_string())?;
+            Ok((if text.contains("312011") { Outcome::Yes } else { Outcome::Hidden }, text))
+        }
         Probe::TokenCreate => {
             assert_eq!(caller, Caller::Principal(Principal::Admin), "the command line acts as admin");
             let p = Principal::MunicipalStaff(sango_domain::LgCode::parse("312011").unwrap());

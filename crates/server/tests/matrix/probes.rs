@@ -18,6 +18,8 @@ pub enum Probe {
     WhoSaw { case: String },
     /// `sango-hub settle`: statement files.
     Settle,
+    /// `sango-hub plan --format csv`: the coordinator's plan as a file.
+    Plan,
     /// `sango-hub token create` (`Hub::create_token`).
     TokenCreate,
 }
@@ -260,6 +262,10 @@ pub fn settlement_issue(_: &World, r: Role) -> Probe {
 
 pub fn settlement_export(_: &World, _: Role) -> Probe {
     Probe::Settle
+}
+
+pub fn plan_export(_: &World, _: Role) -> Probe {
+    Probe::Plan
 }
 
 pub fn desk_read(_: &World, _: Role) -> Probe {

@@ -138,6 +138,7 @@ pub const MATRIX: &[Row] = &[
     row("settlement statements", "create", "`issueStatement`", [F, F, F, F, Y, Y, Y, U], probes::settlement_issue),
     row("settlement statements", "export", "`sango-hub settle` (files; the command line acts as admin)", [X, X, X, X, X, X, Y, X], probes::settlement_export),
     row("coordinator's desk aggregates", "read", "`capacityBalance`, `capacityPlan`, `coverage`, `careStatistics`", [Y, Y, Y, F, Y, Y, Y, U], probes::desk_read),
+    row("coordinator's desk aggregates", "export", "`sango-hub plan` (a CSV file; the command line acts as admin)", [X, X, X, X, X, X, Y, X], probes::plan_export),
     row("audit log", "read", "`sango-hub audit who-saw` (`Hub::who_saw_case`); no GraphQL field", [F, F, F, F, F, F, Y, U], probes::audit_read),
     row("tokens", "create", "`sango-hub token create` (the command line acts as admin); no GraphQL field", [X, X, X, X, X, X, Y, X], probes::token_create),
 ];

@@ -109,12 +109,10 @@ impl World {
         let tottori = staff(TOTTORI);
         let register = |flag: bool| {
             let hub = hub.clone();
-            let tottori = tottori;
             async move { hub.register_case(&tottori, profile(TOTTORI, flag)).await.unwrap().reference }
         };
         let book = |case: String, dates: &'static [&'static str]| {
             let hub = hub.clone();
-            let tottori = tottori;
             async move {
                 let req = BookRequest { case, facility_id: facility, service_type: T, dates: dates.iter().map(|s| d(s)).collect(), idempotency_key: None };
                 hub.book(&tottori, req).await.unwrap().reference
@@ -157,5 +155,12 @@ impl World {
         let out = std::env::temp_dir().join(format!("sango-matrix-{}-{}", std::process::id(), facility));
         let schema = sango_graphql::build_schema(hub.clone());
         World { hub, schema, facility, contract_no, case, booking, offer: offer.id, flagged, flagged_booking, cancel, flagged_cancel, flagged_book, book_case, yonago_applicant, out, callers }
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        // The files `settle` and `plan` wrote; nothing else is there.
+        let _ = std::fs::remove_dir_all(&self.out);
     }
 }
