@@ -2,8 +2,7 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Subscription};
 use futures_util::Stream;
-use sango_domain::{CaseProfile, Principal};
-use sango_service::Caller;
+use sango_domain::CaseProfile;
 use sango_service::booking::BookRequest;
 use sango_service::use_records::DayUse;
 use sango_store::bookings::Booking as BookingRecord;
@@ -324,9 +323,7 @@ impl BookingQuery {
     /// A lottery draw of the caller's municipality, with the order replayed from its seed.
     async fn lottery(&self, ctx: &Context<'_>, facility: ID, service_type: ServiceType, date: Date) -> async_graphql::Result<LotteryDraw> {
         let fid = id(&facility, "facility")?;
-        let Caller::Principal(Principal::MunicipalStaff(m)) = *caller(ctx) else { return Err(crate::error::to_gql(sango_service::ServiceError::not_found("draw", "no such draw"))) };
-        let r = hub(ctx).lottery_result(caller(ctx), m, fid, service_type.into(), date.0).await.gql()?;
-        let replayed = hub(ctx).replay_lottery(caller(ctx), m, fid, service_type.into(), date.0).await.gql()?;
+        let (r, replayed) = hub(ctx).own_lottery(caller(ctx), fid, service_type.into(), date.0).await.gql()?;
         let reference_of = |id: i64| r.applications.iter().find(|a| a.id == id).map(|a| a.reference.clone()).unwrap_or_default();
         Ok(LotteryDraw {
             seed: r.draw.seed.to_string(),

@@ -152,6 +152,18 @@ impl Hub {
         Ok(LotteryResult { draw, applications })
     }
 
+    /// The draw the caller's own municipality ran at a facility for a type and first day, with
+    /// the order replayed from its seed (application ids, winners first). A draw belongs to the
+    /// municipality that ran it: municipal staff see their own, and anyone else gets NOT_FOUND.
+    pub async fn own_lottery(&self, caller: &Caller, facility: i64, t: ServiceType, first: NaiveDate) -> ServiceResult<(LotteryResult, Vec<i64>)> {
+        let sango_domain::Principal::MunicipalStaff(m) = *caller.require()? else {
+            return Err(ServiceError::not_found("draw", "no such draw"));
+        };
+        let result = self.lottery_result(caller, m, facility, t, first).await?;
+        let replayed = self.replay_lottery(caller, m, facility, t, first).await?;
+        Ok((result, replayed))
+    }
+
     /// Re-runs a stored draw from its seed and classes: the order anyone can check.
     pub async fn replay_lottery(&self, caller: &Caller, m: sango_domain::LgCode, facility: i64, t: ServiceType, first: NaiveDate) -> ServiceResult<Vec<i64>> {
         let result = self.lottery_result(caller, m, facility, t, first).await?;

@@ -52,11 +52,60 @@ impl Hub {
         sango_store::bookings::by_id(&self.db, booking.id).await?.ok_or_else(|| ServiceError::internal("booking vanished"))
     }
 
-    /// The events of a booking, oldest first (who, when, why).
+    /// The events of a booking, oldest first (who, when, why). The case's municipality (and the
+    /// coordinator for a flagged case) sees them whole; the facility's staff see them as care
+    /// needs them, without the case reference or the municipality's notes ([`care_view`]).
     pub async fn booking_events(&self, caller: &Caller, booking_ref: &str) -> ServiceResult<Vec<sango_store::events::Event>> {
+        let p = caller.require()?;
         let (booking, case) = self.visible_booking(caller, booking_ref).await?;
         let events = sango_store::events::of_subjects(&self.db, &[format!("booking:{}", booking.reference)]).await?;
+        let whole = p.may_manage_case(case.profile.municipality, case.profile.coordination);
         self.audit_read(caller, "bookingEvents", "booking", Touched::new([booking.reference], [case.reference])).await?;
-        Ok(events)
+        Ok(if whole { events } else { events.into_iter().map(|e| care_view(e, &caller.actor())).collect() })
+    }
+}
+
+/// The parts of an event's data that care needs: dates, type, infants and additions, the outcome
+/// and any fee. Everything else (the case reference, where a booking came from) is dropped.
+const CARE_KEYS: &[&str] = &["facility", "serviceType", "dates", "date", "outcome", "infants", "sibling", "overFourMonths", "highNeed", "fee"];
+
+/// An event as a facility's staff see it: only [`CARE_KEYS`] of its data, and the reason only
+/// when `viewer` wrote it (a municipality's reason for cancelling is its own note).
+pub fn care_view(mut e: sango_store::events::Event, viewer: &str) -> sango_store::events::Event {
+    if let serde_json::Value::Object(map) = &mut e.data {
+        map.retain(|k, _| CARE_KEYS.contains(&k.as_str()));
+    } else {
+        e.data = serde_json::Value::Object(Default::default());
+    }
+    if e.actor != viewer {
+        e.reason = None;
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(actor: &str, reason: Option<&str>, data: serde_json::Value) -> sango_store::events::Event {
+        sango_store::events::Event { id: 1, at: chrono::Utc::now(), actor: actor.into(), kind: "BOOKED".into(), subject: "booking:B-1".into(), reason: reason.map(Into::into), data }
+    }
+
+    #[test]
+    fn the_care_view_drops_the_case_and_the_municipalitys_notes() {
+        let data = serde_json::json!({ "case": "C-0123456789ab", "from": "waitlist:3", "facility": 4, "serviceType": "SHORT_STAY", "dates": ["2025-06-02"] });
+        let seen = care_view(event("municipal-staff:312011", Some("moved away"), data), "facility-staff:4");
+        assert_eq!(seen.data, serde_json::json!({ "facility": 4, "serviceType": "SHORT_STAY", "dates": ["2025-06-02"] }));
+        assert_eq!(seen.reason, None);
+        assert!(!seen.data.to_string().contains("C-0123456789ab"));
+    }
+
+    #[test]
+    fn the_care_view_keeps_what_care_needs_and_the_viewers_own_reason() {
+        let data = serde_json::json!({ "date": "2025-06-02", "outcome": "USED", "infants": 2, "sibling": true, "overFourMonths": false, "highNeed": true, "fee": 900 });
+        let seen = care_view(event("facility-staff:4", Some("the mother fell ill"), data.clone()), "facility-staff:4");
+        assert_eq!(seen.data, data);
+        assert_eq!(seen.reason.as_deref(), Some("the mother fell ill"));
+        assert_eq!(care_view(event("x", None, serde_json::json!("C-0123456789ab")), "y").data, serde_json::json!({}));
     }
 }
