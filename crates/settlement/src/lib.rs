@@ -15,7 +15,8 @@ pub use period::Period;
 pub use ratio::Ratio;
 pub use rounding::{Rounding, RoundingMode};
 pub use rules::{
-    Bonus, BonusKind, Reduction, RuleSet, Shares, TopUp, TopUpKind, builtin_rule_sets, rule_set_for,
+    Bonus, BonusKind, Reduction, RuleSet, Shares, TopUp, TopUpKind, TopUpVersion, builtin_rule_sets,
+    rule_set_for, top_up_version_on, with_top_up_versions,
 };
 pub use statements::agreements::{
     Agreement, AgreementSettlement, AgreementStatement, Balance, Claim, Direction, MemberShare,
