@@ -3,6 +3,7 @@
 //! fiscal-year 精算書 and the prefecture's summary. Pure: no IO, no clock, no floats — integer
 //! yen and integer rates only.
 
+pub mod agreement_terms;
 pub mod per_use;
 pub mod period;
 pub mod ratio;
@@ -10,6 +11,7 @@ pub mod rounding;
 pub mod rules;
 pub mod statements;
 
+pub use agreement_terms::{AgreementTerms, version_in_force};
 pub use per_use::{UseAmounts, UseInput, compute};
 pub use period::Period;
 pub use ratio::Ratio;
