@@ -9,7 +9,7 @@ mod inputs;
 mod top_ups;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use sango_domain::{FiscalYear, LgCode, PrefectureCode, Principal, ServiceType};
+use sango_domain::{FiscalYear, LgCode, PrefectureCode, Principal};
 use sango_settlement::{AgreementSettlement, FacilityInvoice, GrantStatement, Ledger, MunicipalityPayables, Period, PrefectureSummary, UseInput};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
