@@ -2,6 +2,7 @@
 
 mod support;
 
+mod agreements;
 mod cli;
 mod concurrency;
 mod demo;

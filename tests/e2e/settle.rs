@@ -40,3 +40,16 @@ fn a_missing_font_is_a_clear_error_and_writes_nothing() {
     let bad = dir.run(&["settle", "--fiscal-year", "2025", "--format", "docx", "--out", out.to_str().unwrap()]);
     assert!(text(&bad.stderr).contains("xlsx, csv or pdf"), "{}", text(&bad.stderr));
 }
+
+#[test]
+fn the_demo_agreement_gets_sheets_of_its_own() {
+    let dir = seeded();
+    let out = dir.path().join("out");
+    let printed = dir.run_ok(&["settle", "--fiscal-year", "2025", "--format", "csv", "--out", out.to_str().unwrap()]);
+    let files: Vec<&str> = printed.lines().collect();
+    let shares = files.iter().find(|f| f.ends_with("-協定負担.csv")).unwrap_or_else(|| panic!("no agreement sheet in {printed}"));
+    assert!(files.iter().any(|f| f.ends_with("-協定振替.csv")), "{printed}");
+    let text = String::from_utf8(std::fs::read(shares).unwrap()).unwrap();
+    assert!(text.contains("demo-312011") && text.contains("幹事"), "{text}");
+    assert!(text.lines().count() > 3, "the host and its members each have a row: {text}");
+}

@@ -1,6 +1,7 @@
 //! The demo prefecture: synthetic facilities, programmes and contracts over real municipalities,
 //! deterministic from a seed. Pure: the caller supplies boundaries and stores the result.
 
+mod agreements;
 mod contracts;
 mod demand;
 mod facilities;
@@ -15,6 +16,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use sango_domain::{ContractTerms, FacilityDraft, FiscalYear, LgCode, ProgramRules, ServiceType};
 
+pub use agreements::DemoAgreement;
 pub use people::{apportion, births_for, tottori_population};
 pub use uses::DemoUse;
 
@@ -58,6 +60,8 @@ pub struct DemoData {
     pub taken: Vec<(usize, ServiceType, NaiveDate, u32)>,
     /// Recorded use in the earliest fiscal year (a year to settle), when there are two or more.
     pub uses: Vec<DemoUse>,
+    /// A mutual-use agreement hosted by the most populous municipality, if any town shares its facilities.
+    pub agreement: Option<DemoAgreement>,
 }
 
 /// Generates facilities, programmes and contracts for `municipalities`.
@@ -81,7 +85,8 @@ pub fn generate(municipalities: &[DemoMunicipality], cfg: &DemoConfig) -> DemoDa
     };
     let taken = occupancy::taken(&facilities, &current, &mut rng);
     let uses = past.map(|fy| uses::for_year(municipalities, &facilities, &contracts, fy, &mut rng)).unwrap_or_default();
-    DemoData { facilities, programs, contracts, demand, taken, uses }
+    let agreement = agreements::for_prefecture(municipalities, &contracts);
+    DemoData { facilities, programs, contracts, demand, taken, uses, agreement }
 }
 
 #[cfg(test)]

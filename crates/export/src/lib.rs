@@ -2,10 +2,12 @@
 //! or CP932 on request, refusing characters CP932 cannot hold) or as an XLSX workbook with yen
 //! number formats and 和暦 headings. Pure: tables in, bytes out, byte-identical for the same input.
 
+pub mod agreements;
 pub mod csv;
 pub mod tables;
 pub mod xlsx;
 
+pub use agreements::agreement_tables;
 pub use tables::{Cell, Names, Table, statement_tables};
 
 /// Why a file could not be written.

@@ -33,7 +33,7 @@ pub struct Names {
 }
 
 impl Names {
-    fn muni(&self, c: LgCode) -> Cell {
+    pub(crate) fn muni(&self, c: LgCode) -> Cell {
         Cell::Text(match self.municipalities.get(&c) {
             Some(n) => format!("{c} {n}"),
             None => c.to_string(),

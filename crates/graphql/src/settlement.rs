@@ -117,6 +117,8 @@ pub struct Settlement {
     pub prefectures: Vec<PrefectureSummary>,
     /// Uses of earlier, already issued months recorded after their statement was issued.
     pub adjustments: Vec<InvoiceLine>,
+    /// The mutual-use agreements in scope (null for those who do not see them).
+    pub agreements: Option<crate::types::agreement::AgreementSettlement>,
     /// For an issued statement: when, by whom, under which rule sets, from which inputs (SHA-256).
     pub issued_at: Option<String>,
     pub issued_by: Option<String>,
@@ -210,6 +212,7 @@ fn settlement(r: &sango_service::settlement::SettlementReport) -> Settlement {
             })
             .collect(),
         adjustments: invoice_lines(&r.adjustments),
+        agreements: r.agreements.as_ref().map(Into::into),
         issued_at: r.issued.as_ref().map(|i| i.issued_at.to_rfc3339()),
         issued_by: r.issued.as_ref().map(|i| i.issued_by.clone()),
         rule_sets: r.issued.as_ref().map(|i| i.rule_sets.clone()),

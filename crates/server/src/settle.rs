@@ -6,7 +6,7 @@ use anyhow::{Context, anyhow, bail};
 use chrono::{Datelike, NaiveDate};
 use sango_domain::{FiscalYear, LgCode, Principal};
 use sango_export::csv::Encoding;
-use sango_export::{Names, statement_tables};
+use sango_export::{Names, agreement_tables, statement_tables};
 use sango_service::{Caller, Hub};
 
 /// What `settle` was asked for, as typed on the command line.
@@ -61,6 +61,9 @@ pub async fn run(hub: &Hub, r: &Request<'_>) -> anyhow::Result<Vec<std::path::Pa
         let mut adj = statement_tables(&format!("{period} 追加精算（発行済み月の遅延計上分）"), &report.adjustments, &[], &[], &[], &names).remove(0);
         adj.name = "追加精算".into();
         tables.insert(1, adj);
+    }
+    if let Some(agreements) = report.agreements.as_ref().filter(|a| !a.agreements.is_empty()) {
+        tables.extend(agreement_tables(&period, agreements, &names));
     }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let stem = format!("settlement-FY{}{}{}", fy.year(), month.map(|m| format!("-{}", m.format("%Y-%m"))).unwrap_or_default(), municipality.map(|m| format!("-{m}")).unwrap_or_default());

@@ -79,6 +79,18 @@ impl Hub {
             self.create_contract_in(&txn, &admin, &terms).await?;
         }
         self.seed_uses(&txn, &data.uses, &ids).await?;
+        if let Some(a) = &data.agreement {
+            let host_name = demo_ms.iter().find(|m| m.code == a.host).map_or_else(|| a.host.to_string(), |m| m.name.clone());
+            let terms = sango_settlement::AgreementTerms {
+                code: format!("demo-{}", a.host),
+                name: format!("{host_name}ほか産後ケア広域化協定（架空）"),
+                host: a.host,
+                members: a.members.clone(),
+                valid_from: fiscal_years.iter().min().map_or_else(|| self.now().date_naive(), |fy| fy.first_day()),
+                valid_to: None,
+            };
+            sango_store::agreements::append(&txn, None, &terms, actor, now).await?;
+        }
         let demand: Vec<MonthlyDemand> = data
             .demand
             .iter()

@@ -4,17 +4,20 @@
 //! inputs) and read back unchanged; a use recorded later for an issued month is settled as an
 //! adjustment in the next statement, never by changing the old one.
 
-use std::collections::HashMap;
+mod agreements;
+mod inputs;
+mod top_ups;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use sango_domain::{FiscalYear, LgCode, PrefectureCode, Principal, ServiceType};
-use sango_settlement::{FacilityInvoice, GrantStatement, Ledger, MunicipalityPayables, Period, PrefectureSummary, UseInput};
+use sango_domain::{FiscalYear, LgCode, PrefectureCode, Principal};
+use sango_settlement::{AgreementSettlement, FacilityInvoice, GrantStatement, Ledger, MunicipalityPayables, Period, PrefectureSummary, UseInput};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::auth::Caller;
 use crate::error::{ServiceError, ServiceResult};
 use crate::hub::Hub;
+use inputs::Recorded;
 
 /// Every statement of a period that the caller may see.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,6 +32,10 @@ pub struct SettlementReport {
     pub prefectures: Vec<PrefectureSummary>,
     /// Uses of earlier, already issued months recorded after their statement was issued.
     pub adjustments: Vec<FacilityInvoice>,
+    /// The mutual-use agreements in scope: each agreement's statement, the balances and the
+    /// netted transfers through the prefecture. `None` for those who do not see agreements.
+    #[serde(default)]
+    pub agreements: Option<AgreementSettlement>,
     /// The recorded uses of the fiscal year the statements were computed from.
     pub uses: usize,
     /// Set when this is an issued statement read back.
@@ -45,12 +52,6 @@ pub struct IssueInfo {
     pub fingerprint: String,
 }
 
-/// A used day with when it was recorded.
-struct Recorded {
-    input: UseInput,
-    recorded_at: DateTime<Utc>,
-}
-
 /// Whose statements a principal may see.
 fn scope_of(p: &Principal) -> Option<(Option<PrefectureCode>, Option<LgCode>)> {
     match p {
@@ -59,6 +60,22 @@ fn scope_of(p: &Principal) -> Option<(Option<PrefectureCode>, Option<LgCode>)> {
         Principal::MunicipalFinance(m) | Principal::MunicipalStaff(m) => Some((Some(m.prefecture()), Some(*m))),
         Principal::FacilityStaff(_) => None,
     }
+}
+
+/// Whether a principal sees mutual-use agreements: the prefecture's coordinator and finance
+/// staff, municipal finance staff (of the agreements their municipality is a member of), admins.
+fn sees_agreements(p: &Principal) -> bool {
+    !matches!(p, Principal::MunicipalStaff(_) | Principal::FacilityStaff(_))
+}
+
+/// The agreements hosted in the prefecture in scope, and for one municipality only those it is a
+/// member of, with its own balance and transfer.
+fn agreements_in_scope(mut s: AgreementSettlement, wanted: Option<LgCode>, pref_scope: Option<PrefectureCode>) -> AgreementSettlement {
+    s.agreements.retain(|a| pref_scope.is_none_or(|pf| a.host.prefecture() == pf) && wanted.is_none_or(|w| a.members.iter().any(|m| m.municipality == w)));
+    let in_scope = |m: LgCode| wanted.is_none_or(|w| w == m) && pref_scope.is_none_or(|pf| m.prefecture() == pf);
+    s.balances.retain(|b| in_scope(b.municipality));
+    s.transfers.retain(|t| in_scope(t.municipality));
+    s
 }
 
 /// `FY2025`, `FY2025-06`, `FY2025-06-312011`, `FY2025-312011`.
@@ -85,75 +102,22 @@ fn month_period(fy: FiscalYear, month: NaiveDate) -> ServiceResult<Period> {
 impl Hub {
     /// Every used day of a fiscal year as settlement input, in a stable order.
     pub async fn use_inputs(&self, fy: FiscalYear) -> ServiceResult<Vec<UseInput>> {
-        Ok(self.recorded_uses(fy).await?.into_iter().map(|r| r.input).collect())
-    }
-
-    /// Every used day of `fy` with its contract and fee, read in bulk: one query for the days
-    /// (joined with their bookings and cases), one for the facilities, one for the contracts, and
-    /// one programme per resident municipality.
-    async fn recorded_uses(&self, fy: FiscalYear) -> ServiceResult<Vec<Recorded>> {
-        let days = sango_store::usage::used_days(&self.db, fy.first_day(), fy.last_day()).await?;
-        let mut facility_ids: Vec<i64> = days.iter().map(|d| d.facility_id).collect();
-        facility_ids.sort_unstable();
-        facility_ids.dedup();
-        let mut facilities: HashMap<i64, LgCode> = HashMap::with_capacity(facility_ids.len());
-        for chunk in facility_ids.chunks(10_000) {
-            facilities.extend(sango_store::facilities::get_many(&self.db, chunk).await?.into_iter().map(|f| (f.id, f.municipality)));
-        }
-        let contracts = sango_store::contracts::current(&self.db, None, None, None).await?;
-        let mut by_party: HashMap<(LgCode, i64, ServiceType), Vec<&sango_domain::ContractTerms>> = HashMap::new();
-        for c in &contracts {
-            by_party.entry((c.terms.municipality, c.terms.facility_id, c.terms.service_type)).or_default().push(&c.terms);
-        }
-        let mut programmes: HashMap<LgCode, std::sync::Arc<sango_domain::ProgramRules>> = HashMap::new();
-        let mut ordinals: HashMap<(i64, ServiceType), u32> = HashMap::new();
-        let mut out = Vec::with_capacity(days.len());
-        for d in days {
-            let Some(&facility_municipality) = facilities.get(&d.facility_id) else { continue };
-            let ordinal = ordinals.entry((d.case_id, d.service_type)).and_modify(|n| *n += 1).or_insert(1);
-            let contract = by_party.get(&(d.municipality, d.facility_id, d.service_type)).and_then(|cs| cs.iter().find(|c| c.valid_on(d.date)));
-            let Some(contract) = contract else {
-                return Err(ServiceError::conflict("contract", format!("booking {} used {} without a contract of {} valid that day", d.reference, d.date, d.municipality)));
-            };
-            let rules = match programmes.get(&d.municipality) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = self.rules(d.municipality, fy).await?.ok_or_else(|| ServiceError::conflict("program", format!("{} has no programme for {}", d.municipality, fy.wareki())))?;
-                    programmes.insert(d.municipality, r.clone());
-                    r
-                }
-            };
-            let input = UseInput {
-                user_fee: rules.user_fee(d.service_type, d.tier, *ordinal, d.infants, false).unwrap_or(sango_domain::Yen::ZERO),
-                booking: d.reference,
-                date: d.date,
-                resident: d.municipality,
-                facility_id: d.facility_id,
-                facility_municipality,
-                service_type: d.service_type,
-                tier: d.tier,
-                use_ordinal: *ordinal,
-                infants: d.infants,
-                sibling: d.sibling,
-                over_four_months: d.over_four_months,
-                high_need: d.high_need,
-                unit_price: contract.unit_price,
-                additions: contract.additions,
-                agreement: None,
-            };
-            out.push(Recorded { input, recorded_at: d.recorded_at });
-        }
-        Ok(out)
+        Ok(self.settlement_inputs(fy).await?.recorded.into_iter().map(|r| r.input).collect())
     }
 
     /// The statements of a fiscal year, or of one month of it, limited to what the caller may see.
     /// An issued statement is returned exactly as issued.
     pub async fn settlement(&self, caller: &Caller, fy: FiscalYear, month: Option<NaiveDate>, municipality: Option<LgCode>) -> ServiceResult<SettlementReport> {
         let (key, wanted, pref_scope) = self.statement_scope(caller, fy, month, municipality)?;
+        let sees = sees_agreements(caller.require()?);
         if let Some(issued) = sango_store::statements::by_scope(&self.db, &key).await? {
-            return serde_json::from_str(&issued.content).map_err(ServiceError::internal);
+            let mut report: SettlementReport = serde_json::from_str(&issued.content).map_err(ServiceError::internal)?;
+            if !sees {
+                report.agreements = None;
+            }
+            return Ok(report);
         }
-        Ok(self.compute(fy, month, wanted, pref_scope, false).await?.0)
+        Ok(self.compute(fy, month, wanted, pref_scope, sees, false).await?.0)
     }
 
     /// Issues the statements of a period: they are stored with the rule sets and a fingerprint of
@@ -164,7 +128,7 @@ impl Hub {
             return Err(ServiceError::forbidden("statements are issued by finance staff"));
         }
         let (key, wanted, pref_scope) = self.statement_scope(caller, fy, month, municipality)?;
-        let (mut report, fingerprint, rule_sets) = self.compute(fy, month, wanted, pref_scope, true).await?;
+        let (mut report, fingerprint, rule_sets) = self.compute(fy, month, wanted, pref_scope, true, true).await?;
         report.issued = Some(IssueInfo { issued_at: self.now(), issued_by: p.to_string(), rule_sets: rule_sets.clone(), fingerprint: fingerprint.clone() });
         let content = serde_json::to_string(&report).map_err(ServiceError::internal)?;
         let issued = sango_store::statements::Issued {
@@ -206,12 +170,13 @@ impl Hub {
 
     /// Computes a report; also returns the fingerprint of its inputs (when asked: it is for
     /// issuing) and the rule sets applied.
-    async fn compute(&self, fy: FiscalYear, month: Option<NaiveDate>, wanted: Option<LgCode>, pref_scope: Option<PrefectureCode>, fingerprint: bool) -> ServiceResult<(SettlementReport, String, String)> {
+    async fn compute(&self, fy: FiscalYear, month: Option<NaiveDate>, wanted: Option<LgCode>, pref_scope: Option<PrefectureCode>, sees_agreements: bool, fingerprint: bool) -> ServiceResult<(SettlementReport, String, String)> {
         let period = match month {
             Some(m) => month_period(fy, m)?,
             None => Period::fiscal_year(fy),
         };
-        let recorded = self.recorded_uses(fy).await?;
+        let inputs = self.settlement_inputs(fy).await?;
+        let recorded = &inputs.recorded;
         let issued = sango_store::statements::of_year(&self.db, fy.year()).await?;
         // A use is late when its month was issued (for all or for its municipality) before it was recorded.
         let issued_before = |u: &Recorded| {
@@ -222,16 +187,17 @@ impl Hub {
             })
         };
         let (late, on_time): (Vec<&Recorded>, Vec<&Recorded>) = recorded.iter().partition(|u| issued_before(u));
-        let rule_sets = sango_settlement::builtin_rule_sets();
+        let rule_sets = &inputs.rule_sets;
+        let agreements = &inputs.agreements;
         // The fiscal-year 精算書 counts every recorded use, late ones included; when none is late
         // the period's statements read the same ledger.
         let all_uses: Vec<UseInput> = recorded.iter().map(|u| u.input.clone()).collect();
-        let year_ledger = Ledger::new(&rule_sets, &[], &all_uses)?;
+        let year_ledger = Ledger::new(rule_sets, agreements, &all_uses)?;
         let on_time_ledger = if late.is_empty() {
             None
         } else {
             let uses: Vec<UseInput> = on_time.iter().map(|u| u.input.clone()).collect();
-            Some(Ledger::new(&rule_sets, &[], &uses)?)
+            Some(Ledger::new(rule_sets, agreements, &uses)?)
         };
         let ledger = on_time_ledger.as_ref().unwrap_or(&year_ledger);
         let in_scope = |m: LgCode| wanted.is_none_or(|w| w == m) && pref_scope.is_none_or(|pf| m.prefecture() == pf);
@@ -254,7 +220,7 @@ impl Hub {
         let adjustments = match month {
             Some(_) => {
                 let late: Vec<UseInput> = late.iter().filter(|u| u.input.date < period.first).map(|u| u.input.clone()).collect();
-                let late_ledger = Ledger::new(&rule_sets, &[], &late)?;
+                let late_ledger = Ledger::new(rule_sets, agreements, &late)?;
                 let mut adj = sango_settlement::facility_invoices(&late_ledger, Period::fiscal_year(fy));
                 for inv in &mut adj {
                     inv.lines.retain(|l| in_scope(l.resident) || in_scope(l.billed_to));
@@ -272,10 +238,13 @@ impl Hub {
         } else {
             String::new()
         };
+        let agreements = sees_agreements.then(|| agreements_in_scope(sango_settlement::agreement_settlement(ledger, period), wanted, pref_scope));
+        // The rule sets applied, and the stored top-up version each use's prefecture had in force.
         let mut applied: Vec<String> = year_ledger.uses().iter().map(|u| u.rule_set.clone()).collect();
+        applied.extend(year_ledger.uses().iter().filter_map(|u| sango_settlement::top_up_version_on(&inputs.top_ups, u.input.resident.prefecture(), u.input.date)).map(|v| v.label()));
         applied.sort();
         applied.dedup();
-        let report = SettlementReport { fiscal_year: fy, period, invoices, payables, grants, prefectures, adjustments, uses: recorded.len(), issued: None };
+        let report = SettlementReport { fiscal_year: fy, period, invoices, payables, grants, prefectures, adjustments, agreements, uses: recorded.len(), issued: None };
         Ok((report, fingerprint, applied.join(",")))
     }
 }

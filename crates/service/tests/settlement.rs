@@ -54,6 +54,13 @@ async fn the_demo_year_settles_consistently_and_only_for_those_in_scope() {
     assert_eq!(summary.national_claim.0, r.grants.iter().map(|g| g.national_grant.0).sum::<i64>());
     assert!(r.grants.iter().all(|g| g.national_grant.0 % 1_000 == 0), "grants are rounded down to 1,000 yen");
     assert!(r.payables.iter().flat_map(|p| &p.lines).any(|l| l.cross_boundary), "towns pay facilities across the border");
+    // The demo's agreement: 鳥取市 hosts; its members' uses at its facilities are settled through it.
+    let agreements = r.agreements.as_ref().unwrap();
+    let east = &agreements.agreements[0];
+    assert_eq!((east.id.as_str(), east.host), ("demo-312011", code("312011")));
+    assert!(east.claims.iter().any(|c| c.amount.0 > 0), "members owe the host for their residents' use");
+    assert_eq!(east.members.iter().map(|m| m.borne.0).sum::<i64>(), east.total_public_cost.0);
+    assert_eq!(agreements.transfers.iter().map(|t| t.signed().0).sum::<i64>(), 0, "the netted transfers balance");
 
     // A municipality's finance sees its own statements only.
     let own = Caller::Principal(Principal::MunicipalFinance(code("312011")));

@@ -3,6 +3,7 @@
 //! fiscal-year 精算書 and the prefecture's summary. Pure: no IO, no clock, no floats — integer
 //! yen and integer rates only.
 
+pub mod agreement_terms;
 pub mod per_use;
 pub mod period;
 pub mod ratio;
@@ -10,12 +11,14 @@ pub mod rounding;
 pub mod rules;
 pub mod statements;
 
+pub use agreement_terms::{AgreementTerms, version_in_force};
 pub use per_use::{UseAmounts, UseInput, compute};
 pub use period::Period;
 pub use ratio::Ratio;
 pub use rounding::{Rounding, RoundingMode};
 pub use rules::{
-    Bonus, BonusKind, Reduction, RuleSet, Shares, TopUp, TopUpKind, builtin_rule_sets, rule_set_for,
+    Bonus, BonusKind, Reduction, RuleSet, Shares, TopUp, TopUpKind, TopUpVersion, builtin_rule_sets,
+    rule_set_for, top_up_version_on, with_top_up_versions,
 };
 pub use statements::agreements::{
     Agreement, AgreementSettlement, AgreementStatement, Balance, Claim, Direction, MemberShare,

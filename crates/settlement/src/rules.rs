@@ -1,7 +1,10 @@
 //! Rule sets as data: shares, standard amounts (基準額), fee reductions (減免), bonuses (加算),
 //! the grant's rounding and prefecture top-ups, one JSON document per instrument revision.
 
+mod overrides;
 mod validate;
+
+pub use overrides::{TopUpVersion, top_up_version_on, with_top_up_versions};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -76,6 +79,9 @@ pub struct TopUp {
     pub prefecture: PrefectureCode,
     pub kind: TopUpKind,
     pub effective_from: NaiveDate,
+    /// The first day it no longer applies (set when a later version replaces it); `None` = open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<NaiveDate>,
 }
 
 /// What a prefecture top-up pays. See [`crate::per_use`] for the exact arithmetic.
@@ -90,6 +96,14 @@ pub enum TopUpKind {
     PerUse { amount: Yen, max_uses: u32 },
     /// The prefecture pays the municipality this share of the municipal share (Fukuoka 1/2).
     MunicipalShare(Ratio),
+}
+
+impl TopUpKind {
+    /// The same checks as a rule set's top-ups: rates in [0, 1], amounts non-negative, at least
+    /// one use.
+    pub fn validate(&self, field: &str) -> DomainResult<()> {
+        validate::top_up(self, field)
+    }
 }
 
 impl RuleSet {
@@ -127,7 +141,11 @@ impl RuleSet {
     ) -> impl Iterator<Item = &TopUpKind> {
         self.top_ups
             .iter()
-            .filter(move |t| t.prefecture == prefecture && t.effective_from <= day)
+            .filter(move |t| {
+                t.prefecture == prefecture
+                    && t.effective_from <= day
+                    && t.until.is_none_or(|u| day < u)
+            })
             .map(|t| &t.kind)
     }
 }

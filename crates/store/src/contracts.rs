@@ -23,6 +23,19 @@ pub async fn current(c: &impl ConnectionTrait, m: Option<LgCode>, facility: Opti
     q.all(c).await?.into_iter().map(to_record).collect()
 }
 
+/// Every version of every contract, by contract number and version: what settlement needs to
+/// price each use by the version in force on its day.
+pub async fn all_versions(c: &impl ConnectionTrait) -> StoreResult<Vec<ContractVersion>> {
+    contract::Entity::find()
+        .order_by_asc(contract::Column::ContractNo)
+        .order_by_asc(contract::Column::Version)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(to_record)
+        .collect()
+}
+
 /// The current version of one contract.
 pub async fn get_current(c: &impl ConnectionTrait, contract_no: i64) -> StoreResult<Option<ContractVersion>> {
     contract::Entity::find()

@@ -1,6 +1,7 @@
 //! Persistence for the hub on SQLite (embedded default) or PostgreSQL, through sea-orm.
 //! Functions take any `ConnectionTrait` so that callers can run them inside one transaction.
 
+pub mod agreements;
 pub mod audit;
 pub mod bookings;
 pub mod calendar;
@@ -18,6 +19,7 @@ pub mod programs;
 pub mod records;
 pub mod statements;
 pub mod tokens;
+pub mod top_ups;
 pub mod usage;
 pub mod waitlist;
 

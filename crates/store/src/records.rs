@@ -58,3 +58,24 @@ pub struct ContractVersion {
     pub created_at: DateTime<Utc>,
     pub created_by: String,
 }
+
+/// One version of a mutual-use agreement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgreementVersion {
+    pub id: i64,
+    pub version: i32,
+    pub current: bool,
+    pub prefecture: PrefectureCode,
+    pub terms: sango_settlement::AgreementTerms,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+/// One version of a prefecture's own top-ups, with who saved it when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredTopUps {
+    pub id: i64,
+    pub top_ups: sango_settlement::TopUpVersion,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}

@@ -1,5 +1,6 @@
 //! GraphQL output types: thin views over the service's records.
 
+pub mod agreement;
 pub mod contract;
 pub mod facility;
 pub mod municipality;

@@ -68,18 +68,29 @@ pub(super) fn rule_set(rs: &RuleSet) -> DomainResult<()> {
     }
     for (i, t) in rs.top_ups.iter().enumerate() {
         let field = format!("topUps[{i}]");
-        match &t.kind {
-            TopUpKind::UserFeeShare(r) | TopUpKind::MunicipalShare(r) => r.validate(&field)?,
-            TopUpKind::PerUse { amount, max_uses } => {
-                non_negative(*amount, &format!("{field}.amount"))?;
-                if *max_uses == 0 {
-                    return Err(DomainError::invalid(
-                        format!("{field}.maxUses"),
-                        "must be at least 1",
-                    ));
-                }
-            }
+        top_up(&t.kind, &field)?;
+        if t.until.is_some_and(|u| u <= t.effective_from) {
+            return Err(DomainError::invalid(
+                format!("{field}.until"),
+                "ends before it starts",
+            ));
         }
     }
     Ok(())
+}
+
+pub(super) fn top_up(kind: &TopUpKind, field: &str) -> DomainResult<()> {
+    match kind {
+        TopUpKind::UserFeeShare(r) | TopUpKind::MunicipalShare(r) => r.validate(field),
+        TopUpKind::PerUse { amount, max_uses } => {
+            non_negative(*amount, &format!("{field}.amount"))?;
+            if *max_uses == 0 {
+                return Err(DomainError::invalid(
+                    format!("{field}.maxUses"),
+                    "must be at least 1",
+                ));
+            }
+            Ok(())
+        }
+    }
 }

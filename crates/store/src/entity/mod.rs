@@ -1,5 +1,6 @@
 //! sea-orm entities, one module per table. Column types mirror `migrations/`.
 
+pub mod agreement;
 pub mod api_token;
 pub mod application;
 pub mod audit_case;
@@ -18,6 +19,7 @@ pub mod issued_statement;
 pub mod lottery_draw;
 pub mod municipality;
 pub mod prefecture;
+pub mod prefecture_top_up;
 pub mod program;
 pub mod slot;
 pub mod waitlist_entry;
