@@ -145,7 +145,7 @@ impl Hub {
     /// The caller's answer to a written request.
     async fn answer(&self, caller: &Caller, p: &Pending, written: ServiceResult<Written>) -> ServiceResult<Booking> {
         match written? {
-            Written::Booked(b) => Ok(b),
+            Written::Booked(b) => Ok(*b),
             Written::KeyTaken => {
                 // The same key won a race from another request: answer as a retry would.
                 let key = p.idempotency_key.as_deref().ok_or_else(|| ServiceError::internal("a key was taken without a key"))?;

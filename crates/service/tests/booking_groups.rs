@@ -96,8 +96,11 @@ async fn a_mixed_group_commits_exactly_the_bookings_that_fit_and_answers_each_ca
     assert_eq!(seen.iter().filter(|e| e.record.operation == "BOOKED" && e.record.record_ids == [booked[2].reference.clone()]).count(), 1);
 }
 
-/// What one-at-a-time first-come booking gives for requests in order: Ok or the full days.
-fn brute_force(capacity: &BTreeMap<NaiveDate, u32>, requests: &[Vec<NaiveDate>]) -> (Vec<Result<(), Vec<NaiveDate>>>, BTreeMap<NaiveDate, u32>) {
+/// Each request's outcome (Ok or the full days) and what ends up taken on each day.
+type Replayed = (Vec<Result<(), Vec<NaiveDate>>>, BTreeMap<NaiveDate, u32>);
+
+/// What one-at-a-time first-come booking gives for requests in order.
+fn brute_force(capacity: &BTreeMap<NaiveDate, u32>, requests: &[Vec<NaiveDate>]) -> Replayed {
     let mut taken: BTreeMap<NaiveDate, u32> = BTreeMap::new();
     let mut out = Vec::new();
     for dates in requests {

@@ -45,7 +45,7 @@ pub(crate) struct Pending {
 /// What became of one request of a group.
 #[derive(Debug)]
 pub(crate) enum Written {
-    Booked(Booking),
+    Booked(Box<Booking>),
     /// The idempotency key belongs to a stored booking (or to one earlier in the same group):
     /// the caller answers as a retry would.
     KeyTaken,
@@ -182,7 +182,7 @@ impl Hub {
                     let b = stored.next().expect("one stored booking per taker");
                     let dates: Vec<NaiveDate> = b.days.iter().map(|d| d.date).collect();
                     self.slots_changed(b.facility_id, b.service_type, &dates, 1);
-                    Ok(Written::Booked(b))
+                    Ok(Written::Booked(Box::new(b)))
                 })
             })
             .collect())
