@@ -69,7 +69,8 @@ impl Touched {
 }
 
 impl Hub {
-    fn audit_record(&self, caller: &Caller, access: Access, operation: &str, kind: &str, touched: Touched, outcome: &str) -> AuditRecord {
+    /// An entry for `caller`'s access, with how the request came in, to append now or later.
+    pub(crate) fn audit_record(&self, caller: &Caller, access: Access, operation: &str, kind: &str, touched: Touched, outcome: &str) -> AuditRecord {
         let o = origin();
         AuditRecord {
             seq: 0,

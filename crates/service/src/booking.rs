@@ -1,14 +1,19 @@
-//! First-come booking that never sells a slot twice, and cancellation. A booking takes one slot on
-//! each of its dates with a conditional update inside one write transaction; any full date rolls
-//! the whole booking back. Retrying with the same idempotency key returns the same booking.
+//! First-come booking that never sells a slot twice, and cancellation. A booking is checked
+//! against its programme in the caller's task, then written by the hub's booking writer, which
+//! commits whatever requests are waiting as one group (see [`group_commit`]): each takes one slot
+//! on each of its dates with a conditional update, and any full date rolls that booking back
+//! whole. Retrying with the same idempotency key returns the same booking.
+
+pub(crate) mod group_commit;
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use sango_booking::{Usage, check_limits, check_window, longest_run};
-use sango_domain::{ApplicationMethod, BookingSource, BookingStatus, FiscalYear, ProgramRules, ServiceType};
+use sango_domain::{ApplicationMethod, BookingStatus, FiscalYear, ProgramRules, ServiceType};
 use sango_store::DatabaseTransaction;
-use sango_store::bookings::{Booking, NewBooking};
+use sango_domain::audit::Access;
+use sango_store::bookings::Booking;
 use sango_store::cases::Case;
 use sha2::{Digest, Sha256};
 
@@ -17,6 +22,7 @@ use crate::auth::Caller;
 use crate::cases::reference;
 use crate::error::{Problem, ServiceError, ServiceResult};
 use crate::hub::Hub;
+use group_commit::{Pending, Written};
 
 /// The most days one booking may hold.
 pub const MAX_BOOKING_DAYS: usize = 31;
@@ -58,9 +64,52 @@ pub(crate) fn check_dates(dates: &[NaiveDate]) -> ServiceResult<Vec<NaiveDate>> 
     Ok(v)
 }
 
+/// A request after its checks: already answered (a retry), or ready to write.
+enum Checked {
+    Replayed(Booking),
+    Ready(Pending),
+}
+
 impl Hub {
     /// Books the slots for a case, first come first served, or fails with CONFLICT naming the full days.
     pub async fn book(&self, caller: &Caller, req: BookRequest) -> ServiceResult<Booking> {
+        let pending = match self.check_booking(caller, &req).await? {
+            Checked::Replayed(b) => return Ok(b),
+            Checked::Ready(p) => p,
+        };
+        let written = match &self.booking_queue {
+            Some(queue) => queue.submit(pending.clone()).await,
+            None => self.write_group(std::slice::from_ref(&pending)).await.pop().expect("one answer per request"),
+        };
+        self.answer(caller, &pending, written).await
+    }
+
+    /// Books several requests as one group, in order, in one transaction: what the booking
+    /// writer does with the requests waiting for it, for callers that hold a batch already.
+    /// Each request gets its own answer; a refused one takes nothing.
+    pub async fn book_group(&self, requests: Vec<(Caller, BookRequest)>) -> Vec<ServiceResult<Booking>> {
+        let mut answers: Vec<Option<ServiceResult<Booking>>> = Vec::with_capacity(requests.len());
+        let mut ready = Vec::new();
+        for (i, (caller, req)) in requests.iter().enumerate() {
+            match self.check_booking(caller, req).await {
+                Ok(Checked::Replayed(b)) => answers.push(Some(Ok(b))),
+                Ok(Checked::Ready(p)) => {
+                    answers.push(None);
+                    ready.push((i, p));
+                }
+                Err(e) => answers.push(Some(Err(e))),
+            }
+        }
+        let group: Vec<Pending> = ready.iter().map(|(_, p)| p.clone()).collect();
+        let written = self.write_group(&group).await;
+        for ((i, p), w) in ready.into_iter().zip(written) {
+            answers[i] = Some(self.answer(&requests[i].0, &p, w).await);
+        }
+        answers.into_iter().map(|a| a.expect("every request answered")).collect()
+    }
+
+    /// Every check a first-come booking must pass before it is written.
+    async fn check_booking(&self, caller: &Caller, req: &BookRequest) -> ServiceResult<Checked> {
         let dates = req.checked_dates()?;
         let fingerprint = req.fingerprint(&dates);
         if let Some(key) = &req.idempotency_key {
@@ -68,7 +117,7 @@ impl Hub {
                 return Err(ServiceError::bad_input("idempotencyKey", "an idempotency key is 1 to 128 characters"));
             }
             if let Some(found) = self.replay(caller, key, &fingerprint).await? {
-                return Ok(found);
+                return Ok(Checked::Replayed(found));
             }
         }
         let case = self.find_case(caller, &req.case).await?;
@@ -77,33 +126,32 @@ impl Hub {
             return Err(ServiceError::bad_input("case", format!("{} allocates by lottery: apply for the slots instead", case.profile.municipality)));
         }
         check_window(&rules.application, dates[0], self.now())?;
-
-        let txn = sango_store::begin_write(&self.db).await?;
-        self.take_slots(&txn, req.facility_id, req.service_type, &dates).await?;
-        let new = NewBooking {
-            reference: &reference('B'),
+        let reference = reference('B');
+        let audit = self.audit_record(caller, Access::Write, "BOOKED", "booking", Touched::new([reference.clone()], [case.reference.clone()]), "OK");
+        Ok(Checked::Ready(Pending {
+            reference,
             case_id: case.id,
+            case_ref: case.reference,
             facility_id: req.facility_id,
             service_type: req.service_type,
-            dates: &dates,
-            source: BookingSource::FirstCome,
-            idempotency_key: req.idempotency_key.as_deref(),
-            fingerprint: &fingerprint,
-        };
-        let booking = match sango_store::bookings::insert(&txn, &new, &caller.actor(), self.now()).await {
-            Ok(b) => b,
-            Err(e) if e.is_unique_violation() && req.idempotency_key.is_some() => {
+            dates,
+            idempotency_key: req.idempotency_key.clone(),
+            fingerprint,
+            actor: caller.actor(),
+            audit,
+        }))
+    }
+
+    /// The caller's answer to a written request.
+    async fn answer(&self, caller: &Caller, p: &Pending, written: ServiceResult<Written>) -> ServiceResult<Booking> {
+        match written? {
+            Written::Booked(b) => Ok(*b),
+            Written::KeyTaken => {
                 // The same key won a race from another request: answer as a retry would.
-                txn.rollback().await?;
-                let key = req.idempotency_key.as_deref().expect("checked");
-                return self.replay(caller, key, &fingerprint).await?.ok_or_else(|| ServiceError::internal("idempotent booking vanished"));
+                let key = p.idempotency_key.as_deref().ok_or_else(|| ServiceError::internal("a key was taken without a key"))?;
+                self.replay(caller, key, &p.fingerprint).await?.ok_or_else(|| ServiceError::internal("idempotent booking vanished"))
             }
-            Err(e) => return Err(e.into()),
-        };
-        self.log(&txn, caller, "BOOKED", &format!("booking:{}", booking.reference), None, serde_json::json!({ "case": case.reference, "facility": req.facility_id, "serviceType": req.service_type, "dates": dates })).await?;
-        txn.commit().await?;
-        self.slots_changed(req.facility_id, req.service_type, &dates, 1);
-        Ok(booking)
+        }
     }
 
     /// The booking already made under `key`: the same one for the same request, CONFLICT for a different one.
@@ -122,13 +170,15 @@ impl Hub {
     /// listing the full days (the caller's transaction must then be dropped).
     pub(crate) async fn take_slots(&self, txn: &DatabaseTransaction, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> ServiceResult<()> {
         let full = sango_store::calendar::take_within_capacity(txn, facility, t, dates).await?;
-        if full.is_empty() {
-            return Ok(());
-        }
+        if full.is_empty() { Ok(()) } else { Err(Self::full_days(t, &full)) }
+    }
+
+    /// CONFLICT naming the days that were full.
+    pub(crate) fn full_days(t: ServiceType, full: &[NaiveDate]) -> ServiceError {
         let list: Vec<String> = full.iter().map(ToString::to_string).collect();
         let mut e = ServiceError::conflict("dates", format!("no free {t} slot on {}", list.join(", ")));
         e.problems = full.iter().map(|d| Problem { row: None, column: Some("dates".into()), message: format!("{d} is full") }).collect();
-        Err(e)
+        e
     }
 
     /// Every rule a booking of `dates` must pass for this case, except the application window

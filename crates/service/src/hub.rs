@@ -9,6 +9,7 @@ use sango_spatial::geometry_json::from_geojson;
 use sango_store::{DatabaseConnection, StoreError};
 
 use crate::auth::TokenCache;
+use crate::booking::group_commit::BookingQueue;
 use crate::capacity::ProgramCache;
 use sango_availability::SearchState;
 use crate::error::{ServiceError, ServiceResult};
@@ -29,6 +30,9 @@ pub struct Hub {
     pub(crate) changes: tokio::sync::broadcast::Sender<crate::live::CapacityChange>,
     /// How long a waitlist offer stands before it passes on.
     pub(crate) offer_ttl: chrono::Duration,
+    /// The queue of the booking writer, which commits first-come bookings in groups (`None` in
+    /// the writer's own clone, which writes directly).
+    pub(crate) booking_queue: Option<BookingQueue>,
     clock: Clock,
 }
 
@@ -44,7 +48,7 @@ impl Hub {
             StoreError::Db(db) => ServiceError::bad_input("databaseUrl", format!("cannot open the database at {database_url}: {db}")),
             other => ServiceError::internal(other),
         })?;
-        let hub = Self {
+        let mut hub = Self {
             db,
             boundaries: Arc::new(RwLock::new(Arc::new(BoundaryIndex::new([])))),
             tokens: TokenCache::new(),
@@ -53,17 +57,26 @@ impl Hub {
             programs: ProgramCache::new(),
             changes: tokio::sync::broadcast::channel(crate::live::CHANNEL_CAPACITY).0,
             offer_ttl: chrono::Duration::hours(24),
+            booking_queue: None,
             clock,
         };
         crate::boundaries::ensure_japan(&hub).await?;
         hub.reload_boundaries().await?;
         hub.refresh_search().await?;
+        hub.booking_queue = Some(BookingQueue::start(hub.clone()));
         Ok(hub)
     }
 
     /// Sets how long a waitlist offer stands (default 24 hours).
     pub fn with_offer_ttl(mut self, ttl: chrono::Duration) -> Self {
         self.offer_ttl = ttl;
+        self
+    }
+
+    /// This hub writing each first-come booking in its own transaction instead of handing it to
+    /// the booking writer (what the hub did before group commit), for comparison in benchmarks.
+    pub fn without_group_commit(mut self) -> Self {
+        self.booking_queue = None;
         self
     }
 

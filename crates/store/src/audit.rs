@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use sango_domain::audit::{Access, AuditRecord, ChainedEntry, to_micros};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 
 use crate::entity::{audit_case, audit_entry};
 use crate::error::{StoreError, StoreResult};
@@ -35,40 +35,63 @@ pub async fn head(c: &impl ConnectionTrait) -> StoreResult<Head> {
 
 /// Appends `record` (its `seq` is assigned here) to the chain. Must run inside a write
 /// transaction (`begin_write`), which it serialises against every other appender until commit.
-pub async fn append(c: &impl ConnectionTrait, mut record: AuditRecord) -> StoreResult<ChainedEntry> {
-    let head = read_head(c, true).await?;
-    record.seq = head.seq + 1;
-    record.at = to_micros(record.at);
-    let hash = record.chain_hash(&head.hash);
-    audit_entry::ActiveModel {
-        seq: Set(record.seq),
-        at: Set(record.at),
-        principal: Set(record.principal.clone()),
-        token_id: Set(record.token_id),
-        channel: Set(record.channel.clone()),
-        access: Set(record.access.as_str().to_owned()),
-        operation: Set(record.operation.clone()),
-        record_kind: Set(record.record_kind.clone()),
-        record_ids: Set(serde_json::to_string(&record.record_ids).expect("strings serialise")),
-        case_refs: Set(serde_json::to_string(&record.case_refs).expect("strings serialise")),
-        outcome: Set(record.outcome.clone()),
-        prev_hash: Set(head.hash.clone()),
-        hash: Set(hash.clone()),
+pub async fn append(c: &impl ConnectionTrait, record: AuditRecord) -> StoreResult<ChainedEntry> {
+    let mut entries = append_all(c, vec![record]).await?;
+    Ok(entries.pop().expect("one entry appended"))
+}
+
+/// Entries per insert statement (13 values each, well under every engine's parameter limit).
+const APPEND_CHUNK: usize = 200;
+
+/// Appends `records` to the chain in order, reading and locking the head once and moving it once:
+/// a group of writes committed together pays for the head a single time. Must run inside a write
+/// transaction (`begin_write`), which it serialises against every other appender until commit.
+pub async fn append_all(c: &impl ConnectionTrait, records: Vec<AuditRecord>) -> StoreResult<Vec<ChainedEntry>> {
+    if records.is_empty() {
+        return Ok(vec![]);
     }
-    .insert(c)
-    .await?;
-    if !record.case_refs.is_empty() {
-        let rows = record.case_refs.iter().map(|r| audit_case::ActiveModel { seq: Set(record.seq), case_ref: Set(r.clone()), ..Default::default() });
-        audit_case::Entity::insert_many(rows).exec(c).await?;
+    let head = read_head(c, true).await?;
+    let (mut seq, mut prev) = (head.seq, head.hash);
+    let mut entries = Vec::with_capacity(records.len());
+    for mut record in records {
+        seq += 1;
+        record.seq = seq;
+        record.at = to_micros(record.at);
+        let hash = record.chain_hash(&prev);
+        let prev_hash = std::mem::replace(&mut prev, hash.clone());
+        entries.push(ChainedEntry { record, prev_hash, hash });
+    }
+    for chunk in entries.chunks(APPEND_CHUNK) {
+        let rows = chunk.iter().map(|e| audit_entry::ActiveModel {
+            seq: Set(e.record.seq),
+            at: Set(e.record.at),
+            principal: Set(e.record.principal.clone()),
+            token_id: Set(e.record.token_id),
+            channel: Set(e.record.channel.clone()),
+            access: Set(e.record.access.as_str().to_owned()),
+            operation: Set(e.record.operation.clone()),
+            record_kind: Set(e.record.record_kind.clone()),
+            record_ids: Set(serde_json::to_string(&e.record.record_ids).expect("strings serialise")),
+            case_refs: Set(serde_json::to_string(&e.record.case_refs).expect("strings serialise")),
+            outcome: Set(e.record.outcome.clone()),
+            prev_hash: Set(e.prev_hash.clone()),
+            hash: Set(e.hash.clone()),
+        });
+        audit_entry::Entity::insert_many(rows).exec_without_returning(c).await?;
+    }
+    let cases: Vec<audit_case::ActiveModel> =
+        entries.iter().flat_map(|e| e.record.case_refs.iter().map(|r| audit_case::ActiveModel { seq: Set(e.record.seq), case_ref: Set(r.clone()), ..Default::default() })).collect();
+    for chunk in cases.chunks(APPEND_CHUNK * 4) {
+        audit_case::Entity::insert_many(chunk.to_vec()).exec_without_returning(c).await?;
     }
     let backend = c.get_database_backend();
     let update = Statement::from_sql_and_values(
         backend,
         if backend == DbBackend::Postgres { "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1" } else { "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1" },
-        [record.seq.into(), hash.clone().into()],
+        [seq.into(), prev.into()],
     );
     c.execute_raw(update).await?;
-    Ok(ChainedEntry { record, prev_hash: head.hash, hash })
+    Ok(entries)
 }
 
 fn to_entry(r: audit_entry::Model) -> StoreResult<ChainedEntry> {

@@ -69,55 +69,105 @@ pub struct NewBooking<'a> {
 
 /// Stores a booking and its days.
 pub async fn insert(c: &impl ConnectionTrait, b: &NewBooking<'_>, actor: &str, now: DateTime<Utc>) -> StoreResult<Booking> {
-    let first = *b.dates.iter().min().expect("a booking has days");
-    let last = *b.dates.iter().max().expect("a booking has days");
-    let row = booking::ActiveModel {
-        reference: Set(b.reference.to_owned()),
-        case_id: Set(b.case_id),
-        facility_id: Set(b.facility_id),
-        service_type: Set(b.service_type.as_str().to_owned()),
-        first_date: Set(first),
-        last_date: Set(last),
-        units: Set(b.dates.len() as i32),
-        status: Set(BookingStatus::Booked.as_str().to_owned()),
-        source: Set(b.source.as_str().to_owned()),
-        idempotency_key: Set(b.idempotency_key.map(str::to_owned)),
-        fingerprint: Set(b.fingerprint.to_owned()),
-        created_at: Set(now),
-        created_by: Set(actor.to_owned()),
-        ..Default::default()
+    let mut stored = insert_all(c, &[(b, actor)], now).await?;
+    Ok(stored.pop().expect("one booking stored"))
+}
+
+/// Days per insert statement (9 values each).
+const DAY_CHUNK: usize = 500;
+
+/// Bookings per insert statement (13 values each).
+const BOOKING_CHUNK: usize = 200;
+
+/// Stores several bookings, each with the actor who made it: one statement for the booking rows
+/// (returning their ids) and one for all their days, per chunk.
+pub async fn insert_all(c: &impl ConnectionTrait, items: &[(&NewBooking<'_>, &str)], now: DateTime<Utc>) -> StoreResult<Vec<Booking>> {
+    use sea_orm::sea_query::{Expr, Query};
+    use booking::Column as C;
+    let mut stored = Vec::with_capacity(items.len());
+    for chunk in items.chunks(BOOKING_CHUNK) {
+        let mut q = Query::insert();
+        q.into_table(booking::Entity)
+            .columns([C::Reference, C::CaseId, C::FacilityId, C::ServiceType, C::FirstDate, C::LastDate, C::Units, C::Status, C::Source, C::IdempotencyKey, C::Fingerprint, C::CreatedAt, C::CreatedBy])
+            .returning(Query::returning().columns([C::Id, C::Reference, C::CreatedAt]));
+        for (b, actor) in chunk {
+            let first = *b.dates.iter().min().expect("a booking has days");
+            let last = *b.dates.iter().max().expect("a booking has days");
+            let values: [sea_orm::Value; 13] = [
+                b.reference.into(),
+                b.case_id.into(),
+                b.facility_id.into(),
+                b.service_type.as_str().into(),
+                first.into(),
+                last.into(),
+                (b.dates.len() as i32).into(),
+                BookingStatus::Booked.as_str().into(),
+                b.source.as_str().into(),
+                b.idempotency_key.map(str::to_owned).into(),
+                b.fingerprint.into(),
+                now.into(),
+                (*actor).into(),
+            ];
+            q.values_panic(values.into_iter().map(Expr::val));
+        }
+        let rows = c.query_all_raw(c.get_database_backend().build(&q)).await?;
+        // RETURNING gives no promise of order: match the rows by reference.
+        let mut ids = std::collections::HashMap::with_capacity(rows.len());
+        for row in rows {
+            let reference: String = row.try_get("", "reference")?;
+            ids.insert(reference, (row.try_get::<i64>("", "id")?, row.try_get::<DateTime<Utc>>("", "created_at")?));
+        }
+        for (b, actor) in chunk {
+            let (id, created_at) = *ids.get(b.reference).ok_or_else(|| StoreError::corrupt("booking", b.reference, "the insert returned no row for it"))?;
+            let mut dates = b.dates.to_vec();
+            dates.sort();
+            stored.push(Booking {
+                id,
+                reference: b.reference.to_owned(),
+                case_id: b.case_id,
+                facility_id: b.facility_id,
+                service_type: b.service_type,
+                days: dates.into_iter().map(|date| BookedDay { date, outcome: None, use_record: None }).collect(),
+                status: BookingStatus::Booked,
+                source: b.source,
+                idempotency_key: b.idempotency_key.map(str::to_owned),
+                fingerprint: b.fingerprint.to_owned(),
+                created_at,
+                created_by: (*actor).to_owned(),
+                cancellation: None,
+            });
+        }
     }
-    .insert(c)
-    .await?;
-    let days = b.dates.iter().map(|d| booking_day::ActiveModel {
-        booking_id: Set(row.id),
-        date: Set(*d),
-        outcome: Set(None),
-        infants: Set(None),
-        sibling: Set(false),
-        over_four_months: Set(false),
-        high_need: Set(false),
-        recorded_at: Set(None),
-        recorded_by: Set(None),
-    });
-    booking_day::Entity::insert_many(days).exec(c).await?;
-    let mut dates = b.dates.to_vec();
-    dates.sort();
-    Ok(Booking {
-        id: row.id,
-        reference: row.reference,
-        case_id: b.case_id,
-        facility_id: b.facility_id,
-        service_type: b.service_type,
-        days: dates.into_iter().map(|date| BookedDay { date, outcome: None, use_record: None }).collect(),
-        status: BookingStatus::Booked,
-        source: b.source,
-        idempotency_key: row.idempotency_key,
-        fingerprint: row.fingerprint,
-        created_at: row.created_at,
-        created_by: row.created_by,
-        cancellation: None,
-    })
+    let days: Vec<booking_day::ActiveModel> = stored
+        .iter()
+        .flat_map(|b| {
+            b.days.iter().map(|d| booking_day::ActiveModel {
+                booking_id: Set(b.id),
+                date: Set(d.date),
+                outcome: Set(None),
+                infants: Set(None),
+                sibling: Set(false),
+                over_four_months: Set(false),
+                high_need: Set(false),
+                recorded_at: Set(None),
+                recorded_by: Set(None),
+            })
+        })
+        .collect();
+    for chunk in days.chunks(DAY_CHUNK) {
+        booking_day::Entity::insert_many(chunk.to_vec()).exec_without_returning(c).await?;
+    }
+    Ok(stored)
+}
+
+/// Which of `keys` are already the idempotency key of a stored booking.
+pub async fn existing_keys(c: &impl ConnectionTrait, keys: &[&str]) -> StoreResult<Vec<String>> {
+    if keys.is_empty() {
+        return Ok(vec![]);
+    }
+    let keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+    let rows = booking::Entity::find().filter(booking::Column::IdempotencyKey.is_in(keys)).all(c).await?;
+    Ok(rows.into_iter().filter_map(|r| r.idempotency_key).collect())
 }
 
 pub async fn by_idempotency_key(c: &impl ConnectionTrait, key: &str) -> StoreResult<Option<Booking>> {

@@ -34,6 +34,37 @@ pub async fn append(c: &impl ConnectionTrait, at: DateTime<Utc>, actor: &str, ki
     Ok(())
 }
 
+/// An event to append.
+#[derive(Clone, Debug)]
+pub struct NewEvent<'a> {
+    pub at: DateTime<Utc>,
+    pub actor: &'a str,
+    pub kind: &'a str,
+    pub subject: &'a str,
+    pub reason: Option<&'a str>,
+    pub data: &'a serde_json::Value,
+}
+
+/// Events per insert statement.
+const APPEND_CHUNK: usize = 500;
+
+/// Appends several events in order with one statement per chunk.
+pub async fn append_all(c: &impl ConnectionTrait, events: &[NewEvent<'_>]) -> StoreResult<()> {
+    for chunk in events.chunks(APPEND_CHUNK) {
+        let rows = chunk.iter().map(|e| event::ActiveModel {
+            at: Set(e.at),
+            actor: Set(e.actor.to_owned()),
+            kind: Set(e.kind.to_owned()),
+            subject: Set(e.subject.to_owned()),
+            reason: Set(e.reason.map(str::to_owned)),
+            data: Set(e.data.to_string()),
+            ..Default::default()
+        });
+        event::Entity::insert_many(rows).exec_without_returning(c).await?;
+    }
+    Ok(())
+}
+
 /// The events of the given subjects, oldest first.
 pub async fn of_subjects(c: &impl ConnectionTrait, subjects: &[String]) -> StoreResult<Vec<Event>> {
     let rows = event::Entity::find().filter(event::Column::Subject.is_in(subjects.to_vec())).order_by_asc(event::Column::Id).all(c).await?;

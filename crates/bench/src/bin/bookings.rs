@@ -1,6 +1,7 @@
 //! Bookings per second through GraphQL against the bare conditional UPDATE on the same database:
-//! 64 concurrent clients spread over many facilities, and all of them on one hot slot. Checks
-//! that nothing is overbooked. Run: `cargo run --release -p sango-bench --bin bookings`.
+//! 64 concurrent clients spread over many facilities, and all of them on one hot slot, with the
+//! hub committing bookings in groups (as it runs) and writing each in its own transaction (as it
+//! did before). Checks that nothing is overbooked. Run: `cargo run --release -p sango-bench --bin bookings`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,6 +11,8 @@ use anyhow::{Context, bail};
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use sango_domain::program::{AgeLimit, ApplicationRule, FeeBand, ServiceRule, UsageUnit};
 use sango_domain::{ApplicationMethod, CaseProfile, ContractTerms, Coordinates, FacilityDraft, FacilityKind, FiscalYear, HouseholdTier, LgCode, Principal, ProgramRules, ServiceCapacity, ServiceType, Yen};
+use sango_hub::config::{Mode, ServeConfig};
+use sango_hub::rate_limit::RateLimit;
 use sango_service::{Caller, Hub};
 use sango_store::calendar::DayCount;
 use sango_store::{ConnectionTrait, DbBackend, Statement};
@@ -139,6 +142,18 @@ async fn bare_run(hub: &Hub, slots: Vec<(i64, NaiveDate, u32)>) -> anyhow::Resul
     Ok((ok.load(Ordering::Relaxed), start.elapsed().as_secs_f64()))
 }
 
+/// Serves the hub's GraphQL API on a free local port; returns its URL. The per-token rate limit
+/// is lifted (one token stands for every client here); the limiter is still consulted.
+async fn serve(hub: Hub) -> anyhow::Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let mut config = ServeConfig::new(Mode::Production);
+    config.rate = RateLimit { burst: u32::MAX, per_minute: u32::MAX };
+    let router = sango_hub::app::router_with(hub, config);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Ok(format!("http://{addr}/graphql"))
+}
+
 async fn taken(hub: &Hub, facility: i64, day: NaiveDate) -> anyhow::Result<u32> {
     Ok(sango_store::calendar::taken_on(hub.db(), facility, T, &[day]).await?[0].1)
 }
@@ -153,45 +168,58 @@ async fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let url = std::env::var("SANGO_BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}?mode=rwc", dir.join("hub.db").display()));
     eprintln!("setting up {} cases on {url}…", spread_n + hot_n);
-    let w = world(&url, spread_n + hot_n).await?;
-    let token = w.hub.create_token(Principal::MunicipalStaff(LgCode::parse("312011")?), "bench", None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let router = sango_hub::app::router(w.hub.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    let gql = format!("http://{addr}/graphql");
-
-    // Spread: one booking per case, round-robin over the facilities, on 2025-06-10.
-    let day = date("2025-06-10");
-    let jobs: Vec<_> = (0..spread_n).map(|i| (w.cases[i].clone(), w.facilities[i % FACILITIES], day)).collect();
-    let (ok, conflicts, secs) = graphql_run(&gql, &token, jobs).await.context("spread run")?;
-    let mut booked_spread = 0;
-    for f in &w.facilities {
-        booked_spread += taken(&w.hub, *f, day).await?;
-    }
-    // Hot: every client on one facility and day with `hot_capacity` slots.
-    let hot_day = date("2025-06-11");
+    let w = world(&url, 2 * (spread_n + hot_n)).await?;
     let hot = w.facilities[0];
-    w.hub.set_capacity(&Caller::Principal(Principal::Admin), hot, T, hot_day, hot_day, i64::from(hot_capacity)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let jobs: Vec<_> = (0..hot_n).map(|i| (w.cases[spread_n + i].clone(), hot, hot_day)).collect();
-    let (hot_ok, hot_conflicts, hot_secs) = graphql_run(&gql, &token, jobs).await.context("hot run")?;
-    let hot_taken = taken(&w.hub, hot, hot_day).await?;
+    let token = w.hub.create_token(Principal::MunicipalStaff(LgCode::parse("312011")?), "bench", None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The hub as it runs (bookings committed in groups by its writer), and the same hub writing
+    // each booking in its own transaction, each behind its own server.
+    let grouped = serve(w.hub.clone()).await?;
+    let single = serve(w.hub.clone().without_group_commit()).await?;
+
+    let mut rows = Vec::new();
+    let mut overbooked = false;
+    let mut days = (10..).map(|n| date(&format!("2025-06-{n}")));
+    for (variant, (label, gql)) in [("group commit", &grouped), ("one transaction per booking", &single)].into_iter().enumerate() {
+        // Each variant with cases of its own, none of which has booked before.
+        let cases = &w.cases[variant * (spread_n + hot_n)..];
+        // Spread: one booking per case, round-robin over the facilities, on one day.
+        let day = days.next().expect("a day");
+        let jobs: Vec<_> = (0..spread_n).map(|i| (cases[i].clone(), w.facilities[i % FACILITIES], day)).collect();
+        let (ok, conflicts, secs) = graphql_run(gql, &token, jobs).await.context("spread run")?;
+        let mut booked = 0;
+        for f in &w.facilities {
+            booked += taken(&w.hub, *f, day).await?;
+        }
+        overbooked |= booked as usize != ok;
+        rows.push((format!("GraphQL `book`, {label}, spread over {FACILITIES} facilities"), spread_n, ok, conflicts, Some(booked), secs, false));
+        // Hot: every client on one facility and day with `hot_capacity` slots.
+        let hot_day = days.next().expect("a day");
+        w.hub.set_capacity(&Caller::Principal(Principal::Admin), hot, T, hot_day, hot_day, i64::from(hot_capacity)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let jobs: Vec<_> = (0..hot_n).map(|i| (cases[spread_n + i].clone(), hot, hot_day)).collect();
+        let (ok, conflicts, secs) = graphql_run(gql, &token, jobs).await.context("hot run")?;
+        let hot_taken = taken(&w.hub, hot, hot_day).await?;
+        overbooked |= hot_taken > hot_capacity || ok as u32 != hot_taken;
+        rows.push((format!("GraphQL `book`, {label}, one hot slot ({hot_capacity} free)"), hot_n, ok, conflicts, Some(hot_taken), secs, true));
+    }
 
     // Baselines on the same database: the bare conditional update, spread and hot.
-    let bare_day = date("2025-06-12");
+    let bare_day = days.next().expect("a day");
     let (bare_ok, bare_secs) = bare_run(&w.hub, (0..spread_n).map(|i| (w.facilities[i % FACILITIES], bare_day, 1_000)).collect()).await?;
-    let bare_hot_day = date("2025-06-13");
+    let bare_hot_day = days.next().expect("a day");
     let (bare_hot_ok, bare_hot_secs) = bare_run(&w.hub, (0..hot_n).map(|_| (hot, bare_hot_day, hot_capacity)).collect()).await?;
     let bare_hot_taken = taken(&w.hub, hot, bare_hot_day).await?;
+    overbooked |= bare_hot_taken > hot_capacity;
 
     let backend = if sango_store::connect::backend(w.hub.db()) == sango_store::Backend::Postgres { "PostgreSQL" } else { "SQLite" };
     println!("| run ({backend}, {CLIENTS} clients) | requests | succeeded | CONFLICT | taken in DB | per second | vs bare UPDATE |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
-    println!("| GraphQL `book`, spread over {FACILITIES} facilities | {spread_n} | {ok} | {conflicts} | {booked_spread} | {:.0} | {:.2}× |", spread_n as f64 / secs, (spread_n as f64 / secs) / (spread_n as f64 / bare_secs));
+    for (label, n, ok, conflicts, booked, secs, is_hot) in rows {
+        let bare = if is_hot { hot_n as f64 / bare_hot_secs } else { spread_n as f64 / bare_secs };
+        let rate = n as f64 / secs;
+        println!("| {label} | {n} | {ok} | {conflicts} | {} | {rate:.0} | {:.2}× |", booked.map_or("—".into(), |b| b.to_string()), rate / bare);
+    }
     println!("| bare conditional UPDATE, spread | {spread_n} | {bare_ok} | {} | — | {:.0} | 1.00× |", spread_n - bare_ok, spread_n as f64 / bare_secs);
-    println!("| GraphQL `book`, one hot slot ({hot_capacity} free) | {hot_n} | {hot_ok} | {hot_conflicts} | {hot_taken} | {:.0} | {:.2}× |", hot_n as f64 / hot_secs, (hot_n as f64 / hot_secs) / (hot_n as f64 / bare_hot_secs));
     println!("| bare conditional UPDATE, one hot slot | {hot_n} | {bare_hot_ok} | {} | {bare_hot_taken} | {:.0} | 1.00× |", hot_n - bare_hot_ok, hot_n as f64 / bare_hot_secs);
-    let overbooked = hot_taken > hot_capacity || hot_ok as u32 != hot_taken || booked_spread as usize != ok || bare_hot_taken > hot_capacity;
     println!("\noverbooking: {}", if overbooked { "FOUND" } else { "none (taken = successful bookings ≤ capacity on every slot)" });
     let _ = std::fs::remove_dir_all(&dir);
     if overbooked {

@@ -1,0 +1,178 @@
+//! Group commit of bookings: a group with a mix of bookings that fit and bookings that do not
+//! commits exactly the ones that fit, in order, each caller gets its own answer, and every stored
+//! booking has its event and its audit entry. Random groups are compared with a brute-force
+//! replay of the same requests one at a time.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sango_service::{Caller, ErrorCode, Hub, ServiceResult};
+use sango_store::bookings::Booking;
+use support::booking::*;
+use support::*;
+
+/// Audit entries in the chain, which must verify.
+async fn audit_len(hub: &Hub) -> i64 {
+    hub.verify_audit().await.unwrap().expect("the audit chain verifies")
+}
+
+/// Taken slots on a day in the database and in the in-memory mirror, which must agree.
+async fn taken(hub: &Hub, facility: i64, day: &str) -> u32 {
+    let stored = sango_store::calendar::taken_on(hub.db(), facility, T, &[d(day)]).await.unwrap()[0].1;
+    let mirrored = hub.calendar(facility, T, d(day), d(day)).await.unwrap()[0].taken;
+    assert_eq!(stored, mirrored, "database and mirror agree on {day}");
+    stored
+}
+
+fn conflict(answer: &ServiceResult<Booking>) -> String {
+    match answer {
+        Err(e) if e.code == ErrorCode::Conflict => e.message.clone(),
+        other => panic!("expected CONFLICT, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_mixed_group_commits_exactly_the_bookings_that_fit_and_answers_each_caller() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 2).await;
+    let mut cases = Vec::new();
+    for _ in 0..7 {
+        cases.push(case(&hub, "312011", "2025-05-01", false).await);
+    }
+    let before = audit_len(&hub).await;
+    let me = staff("312011");
+    let group: Vec<(Caller, sango_service::booking::BookRequest)> = vec![
+        (me, request(&cases[0], facility, &["2025-06-10"], None)),
+        (me, request(&cases[1], facility, &["2025-06-10"], None)),
+        // 06-10 is full now.
+        (me, request(&cases[2], facility, &["2025-06-10"], None)),
+        // Full on 06-10: its 06-11 must be given back with it.
+        (me, request(&cases[3], facility, &["2025-06-11", "2025-06-10"], None)),
+        (me, request(&cases[4], facility, &["2025-06-11", "2025-06-12"], Some("group-key"))),
+        // A retry of the one before, inside the same group: the same booking.
+        (me, request(&cases[4], facility, &["2025-06-11", "2025-06-12"], Some("group-key"))),
+        (me, request(&cases[5], facility, &["2025-06-11"], None)),
+        // 06-11 is full now (cases 4 and 5), not earlier: case 3 gave its slot back.
+        (me, request(&cases[6], facility, &["2025-06-11"], None)),
+        // Refused by its checks before the group is written.
+        (me, request(&cases[6], facility, &[], None)),
+    ];
+    let answers = hub.book_group(group).await;
+    assert_eq!(answers.len(), 9);
+
+    let booked: Vec<&Booking> = [0, 1, 4, 6].iter().map(|&i| answers[i].as_ref().unwrap_or_else(|e| panic!("request {i}: {e}"))).collect();
+    for (b, who) in booked.iter().zip([0, 1, 4, 5]) {
+        assert_eq!(b.case_id, cases[who].id, "each caller gets the booking of its own case");
+    }
+    let mut references: Vec<&str> = booked.iter().map(|b| b.reference.as_str()).collect();
+    references.sort();
+    references.dedup();
+    assert_eq!(references.len(), 4, "four different bookings");
+    assert_eq!(answers[5].as_ref().unwrap().reference, booked[2].reference, "the retry gets the first booking under its key");
+    assert!(conflict(&answers[2]).contains("2025-06-10"));
+    let m = conflict(&answers[3]);
+    assert!(m.contains("2025-06-10") && !m.contains("2025-06-11"), "{m}");
+    assert!(conflict(&answers[7]).contains("2025-06-11"));
+    let e = answers[8].as_ref().unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::BadUserInput, Some("dates")));
+
+    assert_eq!([taken(&hub, facility, "2025-06-10").await, taken(&hub, facility, "2025-06-11").await, taken(&hub, facility, "2025-06-12").await], [2, 2, 1]);
+    for (i, k) in cases.iter().enumerate() {
+        let stored = hub.bookings_of_case(&me, &k.reference).await.unwrap();
+        let expected = usize::from([0, 1, 4, 5].contains(&i));
+        assert_eq!(stored.len(), expected, "case {i} holds {expected} booking(s)");
+    }
+    let subjects: Vec<String> = booked.iter().map(|b| format!("booking:{}", b.reference)).collect();
+    let events = sango_store::events::of_subjects(hub.db(), &subjects).await.unwrap();
+    assert_eq!(events.len(), 4, "one event per stored booking, none for a refused one");
+    assert!(events.iter().all(|e| e.kind == "BOOKED"));
+    // Four audited writes, then the reads of `bookings_of_case` above (seven) are audited too.
+    assert_eq!(audit_len(&hub).await, before + 4 + 7);
+    let seen = hub.who_saw_case(&admin(), &cases[4].reference).await.unwrap();
+    assert_eq!(seen.iter().filter(|e| e.record.operation == "BOOKED" && e.record.record_ids == [booked[2].reference.clone()]).count(), 1);
+}
+
+/// Each request's outcome (Ok or the full days) and what ends up taken on each day.
+type Replayed = (Vec<Result<(), Vec<NaiveDate>>>, BTreeMap<NaiveDate, u32>);
+
+/// What one-at-a-time first-come booking gives for requests in order.
+fn brute_force(capacity: &BTreeMap<NaiveDate, u32>, requests: &[Vec<NaiveDate>]) -> Replayed {
+    let mut taken: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+    let mut out = Vec::new();
+    for dates in requests {
+        let full: Vec<NaiveDate> = dates.iter().copied().filter(|d| taken.get(d).copied().unwrap_or(0) >= capacity[d]).collect();
+        if full.is_empty() {
+            for d in dates {
+                *taken.entry(*d).or_insert(0) += 1;
+            }
+            out.push(Ok(()));
+        } else {
+            out.push(Err(full));
+        }
+    }
+    (out, taken)
+}
+
+#[tokio::test]
+async fn random_groups_agree_with_booking_one_at_a_time() {
+    let (hub, clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 1).await;
+    let mut rng = ChaCha8Rng::seed_from_u64(20251121);
+    let me = staff("312011");
+    let (trials, per_group) = if backend() == "postgres" { (3, 10) } else { (4, 12) };
+    // Booked, refused, and refused with some of its days free (given back from its savepoint).
+    let (mut booked, mut refused, mut given_back) = (0, 0, 0);
+    for trial in 0..trials {
+        // Each trial on its own five days, with capacities 0 to 3, nine days ahead (inside the window).
+        let first = d("2025-06-10") + chrono::Days::new(trial * 5);
+        clock.set_jst(&format!("{} 09:00:00", first - chrono::Days::new(9)));
+        let days: Vec<NaiveDate> = (0..5).map(|i| first + chrono::Days::new(i)).collect();
+        let mut capacity = BTreeMap::new();
+        for day in &days {
+            let c = rng.random_range(0..=3u32);
+            hub.set_capacity(&admin(), facility, T, *day, *day, i64::from(c)).await.unwrap();
+            capacity.insert(*day, c);
+        }
+        let mut requests = Vec::new();
+        let mut group = Vec::new();
+        for _ in 0..per_group {
+            let start = rng.random_range(0..5usize);
+            let len = rng.random_range(1..=3usize).min(5 - start);
+            let dates: Vec<NaiveDate> = days[start..start + len].to_vec();
+            let k = case(&hub, "312011", "2025-05-01", false).await;
+            let texts: Vec<String> = dates.iter().map(ToString::to_string).collect();
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            group.push((me, request(&k, facility, &refs, None)));
+            requests.push(dates);
+        }
+        let (expected, expected_taken) = brute_force(&capacity, &requests);
+        let answers = hub.book_group(group).await;
+        for (i, (got, want)) in answers.iter().zip(&expected).enumerate() {
+            match (got, want) {
+                (Ok(b), Ok(())) => {
+                    assert_eq!(b.days.iter().map(|d| d.date).collect::<Vec<_>>(), requests[i]);
+                    booked += 1;
+                }
+                (Err(e), Err(full)) => {
+                    refused += 1;
+                    given_back += usize::from(full.len() < requests[i].len());
+                    assert_eq!(e.code, ErrorCode::Conflict, "trial {trial}, request {i}: {e}");
+                    let named: Vec<NaiveDate> = e.problems.iter().filter_map(|p| p.message.split(' ').next().and_then(|s| s.parse().ok())).collect();
+                    assert_eq!(&named, full, "trial {trial}, request {i}: the full days are named");
+                }
+                _ => panic!("trial {trial}, request {i}: got {got:?}, one at a time gives {want:?}"),
+            }
+        }
+        for day in &days {
+            let t = taken(&hub, facility, &day.to_string()).await;
+            assert_eq!(t, expected_taken.get(day).copied().unwrap_or(0), "trial {trial}, {day}");
+            assert!(t <= capacity[day]);
+        }
+    }
+    assert!(booked > 0 && refused > 0 && given_back > 0, "the draws cover every case: {booked} booked, {refused} refused, {given_back} given back");
+    audit_len(&hub).await;
+}
