@@ -77,9 +77,8 @@ impl AccountMutation {
     /// Signs in: a short-lived access token for the account. Failed attempts are throttled per
     /// username and per client (`LOGIN_THROTTLED` with `extensions.retryAfter` in seconds).
     async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> async_graphql::Result<LoginResult> {
-        let hub = hub(ctx);
-        let s = hub.login(&username, &password).await.gql()?;
-        let expires_in = (s.expires_at - hub.now()).num_seconds().clamp(0, i64::from(i32::MAX)) as i32;
+        let s = hub(ctx).login(&username, &password).await.gql()?;
+        let expires_in = (s.expires_at - s.issued_at).num_seconds().clamp(0, i64::from(i32::MAX)) as i32;
         Ok(LoginResult { access_token: s.access_token, token_type: "Bearer".into(), expires_at: s.expires_at, expires_in, username: s.username, principal: s.principal.to_string() })
     }
 

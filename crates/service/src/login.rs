@@ -21,6 +21,7 @@ pub const ACCESS_TTL: chrono::Duration = chrono::Duration::minutes(15);
 pub struct Session {
     /// The signed access token, sent as `Authorization: Bearer …`.
     pub access_token: String,
+    pub issued_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub principal: Principal,
     pub username: String,
@@ -96,7 +97,7 @@ impl Hub {
         let touched = Touched::new([account.username.clone(), format!("session:{session_id}")], []);
         self.audit_write_unchecked(&txn, &caller, "login", "account", touched).await?;
         txn.commit().await?;
-        Ok(Session { access_token, expires_at, principal: account.principal, username: account.username })
+        Ok(Session { access_token, issued_at: now, expires_at, principal: account.principal, username: account.username })
     }
 
     /// Ends the session the request came with (an access token from `login`); the token stops
