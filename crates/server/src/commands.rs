@@ -181,7 +181,7 @@ fn password_from_stdin() -> anyhow::Result<String> {
 }
 
 /// `sango-hub account …`.
-pub async fn account(db: &Database, command: &crate::cli::AccountCommand) -> anyhow::Result<()> {
+pub async fn account(command: &crate::cli::AccountCommand) -> anyhow::Result<()> {
     use crate::cli::AccountCommand as A;
     let fail = |e: sango_service::ServiceError| anyhow!("{e}");
     let (view, what) = match command {
@@ -196,7 +196,7 @@ pub async fn account(db: &Database, command: &crate::cli::AccountCommand) -> any
             let password = password_from_stdin()?;
             (open(db).await?.reset_password(&admin(), username, &password).await.map_err(fail)?, "password reset for")
         }
-        A::List { db: _ } => {
+        A::List { db } => {
             let accounts = open(db).await?.accounts(&admin()).await.map_err(fail)?;
             println!("{:<24} {:<32} {:<9} created (UTC)", "username", "principal", "state");
             for a in accounts {

@@ -32,7 +32,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token { command: TokenCommand::List { db } } => commands::token_list(db).await,
         Command::Token { command: TokenCommand::Revoke { id, db } } => commands::token_revoke(db, *id).await,
-        Command::Account { command } => commands::account(account_db(command), command).await,
+        Command::Account { command } => commands::account(command).await,
         Command::Settle { fiscal_year, month, municipality, format, encoding, out, issue, font, issuer, db } => {
             let request = sango_hub::settle::Request {
                 fiscal_year: *fiscal_year,
@@ -62,10 +62,3 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// The database an account command names.
-fn account_db(command: &sango_hub::cli::AccountCommand) -> &sango_hub::cli::Database {
-    use sango_hub::cli::AccountCommand as A;
-    match command {
-        A::Create { db, .. } | A::List { db } | A::Disable { db, .. } | A::Enable { db, .. } | A::ResetPassword { db, .. } => db,
-    }
-}
