@@ -160,7 +160,9 @@ async fn production_hides_the_schema_and_refuses_unsafe_starts() {
     assert!(text(&out.stderr).contains("chmod o-rwx"), "{}", text(&out.stderr));
 
     make_private(dir.path());
-    let s = Server::serve_with(dir.path(), &[]);
+    let key = dir.path().join("signing.key");
+    std::fs::write(&key, "q3X9vN2mL8pR4tY7wZ1aB5cD6eF0gH2jK4lM\n").unwrap();
+    let s = Server::serve_with(dir.path(), &["--signing-key-file", key.to_str().unwrap()]);
     let r = s.gql(Some(&token), "{ __schema { types { name } } }", json!({})).await;
     expect_error(&r, "INTROSPECTION_DISABLED");
     let r = s.gql(Some(&token), "{ municipalitie(prefecture: \"31\") { code } }", json!({})).await;

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod accounts;
 mod agreements;
 mod cli;
 mod concurrency;

@@ -100,9 +100,9 @@ impl DataDir {
         );
     }
 
-    /// `token create --role ROLE --scope SCOPE`, which must succeed.
+    /// `token create --role ROLE --scope SCOPE --expires-in 30d`, which must succeed.
     pub fn token(&self, role: &str, scope: &str) -> String {
-        self.run_ok(&["token", "create", "--role", role, "--scope", scope])
+        self.run_ok(&["token", "create", "--role", role, "--scope", scope, "--expires-in", "30d"])
             .trim()
             .to_string()
     }
@@ -127,6 +127,12 @@ fn command(args: &[&str]) -> Command {
         .env_remove("SANGO_DATA_DIR")
         .env_remove("SANGO_DATABASE_URL")
         .env_remove("SANGO_LOG")
+        .env_remove("SANGO_SIGNING_KEY")
+        .env_remove("SANGO_SIGNING_KEY_FILE")
+        .env_remove("SANGO_JWT_ISSUER")
+        .env_remove("SANGO_JWT_AUDIENCE")
+        .env_remove("SANGO_JWT_KEY_FILE")
+        .env_remove("SANGO_JWT_SECRET")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null());
     c

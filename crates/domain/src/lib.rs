@@ -1,6 +1,7 @@
 //! Sango Hub's domain: codes, money, fiscal years, service types, programme rules, contracts,
 //! facilities and principals. Pure values and rules: no IO, no clock, no framework.
 
+pub mod account;
 pub mod audit;
 pub mod care;
 pub mod contract;
@@ -15,6 +16,7 @@ pub mod principal;
 pub mod program;
 pub mod yen;
 
+pub use account::Operations;
 pub use care::{BookingSource, BookingStatus, CaseProfile, Outcome};
 pub use contract::{Additions, ContractTerms};
 pub use coordinates::Coordinates;

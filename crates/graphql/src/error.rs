@@ -12,6 +12,9 @@ pub fn to_gql(e: ServiceError) -> Error {
         if let Some(f) = &e.field {
             ext.set("field", f.as_str());
         }
+        if let Some(s) = e.retry_after {
+            ext.set("retryAfter", s);
+        }
         if !e.problems.is_empty() {
             let problems: Vec<Value> = e
                 .problems

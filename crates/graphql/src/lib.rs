@@ -1,6 +1,7 @@
 //! The GraphQL API: schema, resolvers, loaders and the mapping of service errors to stable codes.
 //! Resolvers are thin: they read the caller, call one service function and map the result.
 
+pub mod accounts;
 pub mod agreements;
 pub mod booking;
 pub mod capacity;
@@ -22,11 +23,11 @@ use sango_service::Hub;
 
 /// Every query field: the registry, free capacity, bookings, settlement and the coordinator's desk.
 #[derive(MergedObject, Default)]
-pub struct Query(query::RegistryQuery, capacity::CapacityQuery, booking::BookingQuery, settlement::SettlementQuery, agreements::AgreementQuery, planning::PlanningQuery);
+pub struct Query(query::RegistryQuery, accounts::AccountQuery, capacity::CapacityQuery, booking::BookingQuery, settlement::SettlementQuery, agreements::AgreementQuery, planning::PlanningQuery);
 
 /// Every mutation field.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::RegistryMutation, capacity::CapacityMutation, booking::BookingMutation, settlement::SettlementMutation, agreements::AgreementMutation);
+pub struct Mutation(mutation::RegistryMutation, accounts::AccountMutation, capacity::CapacityMutation, booking::BookingMutation, settlement::SettlementMutation, agreements::AgreementMutation);
 
 pub use booking::Subscription;
 

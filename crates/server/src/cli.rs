@@ -46,6 +46,8 @@ pub struct Serving {
     /// Seconds a request may run before it is stopped with TIMEOUT.
     #[arg(long, env = "SANGO_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    #[command(flatten)]
+    pub keys: crate::keys::KeyArgs,
 }
 
 impl Serving {
@@ -105,10 +107,15 @@ pub enum Command {
         #[command(flatten)]
         db: Database,
     },
-    /// Bearer tokens.
+    /// Machine tokens: mint (with a scope of operations and an expiry), list, revoke.
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Accounts of people who sign in with a password: create, list, disable, enable, reset a password.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
     },
     /// Write the settlement statements of a fiscal year (or one month of it) as files finance staff
     /// can open: facility invoices, municipality payables, the 精算書 and the prefecture summary.
@@ -219,9 +226,63 @@ pub enum TokenCommand {
         scope: String,
         #[arg(long, default_value = "cli")]
         label: String,
-        /// Days until the token expires.
-        #[arg(long, default_value_t = 90)]
-        expires_in_days: i64,
+        /// How long the token lives: 90d, 12h (at least 1 hour, at most 365 days).
+        #[arg(long)]
+        expires_in: String,
+        /// What the token may do: read, or read,write.
+        #[arg(long, default_value = "read,write")]
+        operations: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// List machine tokens: id, principal, operations, label, created, expires, state.
+    List {
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Revoke a token by the id `token list` shows.
+    Revoke {
+        id: i64,
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountCommand {
+    /// Create an account; the password is read from the first line of standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// prefecture-coordinator | municipal-staff | facility-staff | finance | admin
+        #[arg(long)]
+        role: String,
+        /// A prefecture code (31), a municipal code (312011), a facility id, or - for admin.
+        #[arg(long, default_value = "-")]
+        scope: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// List accounts.
+    List {
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Disable an account: it can no longer sign in, and its sessions end.
+    Disable {
+        username: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Enable a disabled account.
+    Enable {
+        username: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Set a new password (first line of standard input); the account's sessions end.
+    ResetPassword {
+        username: String,
         #[command(flatten)]
         db: Database,
     },

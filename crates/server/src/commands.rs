@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use anyhow::{Context, anyhow, bail};
-use sango_domain::{FiscalYear, PrefectureCode, Principal};
+use sango_domain::{FiscalYear, Operations, PrefectureCode, Principal};
 use sango_service::{Caller, Hub};
 
 use crate::cli::Database;
@@ -43,8 +43,10 @@ async fn shutdown() {
     tracing::info!("shutting down");
 }
 
-/// `sango-hub serve --database-url …`. Production checks the database before and after opening it.
-pub async fn serve_database(db: &Database, listen: SocketAddr, config: ServeConfig) -> anyhow::Result<()> {
+/// `sango-hub serve --database-url …`. Production checks the database before and after opening
+/// it, then the signing key.
+pub async fn serve_database(db: &Database, listen: SocketAddr, serving: &crate::cli::Serving, mode: Mode) -> anyhow::Result<()> {
+    let config = serving.config(mode);
     let url = db.url()?;
     if let (true, Some(u)) = (config.production(), &db.database_url) {
         crate::config::check_database_url(u)?;
@@ -61,6 +63,7 @@ pub async fn serve_database(db: &Database, listen: SocketAddr, config: ServeConf
             bail!("production refuses this database: it holds {}; serve real data, or run with --mode development", found.join(" and "));
         }
     }
+    let hub = serving.keys.apply(hub, mode)?;
     serve(hub, listen, config).await
 }
 
@@ -75,7 +78,7 @@ pub async fn migrate(db: &Database) -> anyhow::Result<()> {
 /// `sango-hub demo`: seed once, mint a token per role, print where to click, serve.
 pub async fn demo(data_dir: &Path, listen: SocketAddr, prefecture: &str, facilities: Option<usize>, seed: u64, serving: &crate::cli::Serving) -> anyhow::Result<()> {
     let db = Database { database_url: None, data_dir: data_dir.to_path_buf() };
-    let hub = open(&db).await?;
+    let hub = serving.keys.apply(open(&db).await?, Mode::Development)?;
     let prefecture = PrefectureCode::parse(prefecture).map_err(|e| anyhow!("--prefecture: {}", e.message))?;
     let years: Vec<FiscalYear> = DEMO_FISCAL_YEARS.iter().map(|y| FiscalYear::new(*y).expect("valid")).collect();
     let s = hub.seed_demo(prefecture, seed, facilities, &years).await.map_err(|e| anyhow!("{e}"))?;
@@ -130,17 +133,82 @@ pub async fn import(db: &Database, kind: &str, file: &Path) -> anyhow::Result<()
 }
 
 /// `sango-hub token create`: prints the token alone on standard output.
-pub async fn token_create(db: &Database, role: &str, scope: &str, label: &str, days: i64) -> anyhow::Result<()> {
+pub async fn token_create(db: &Database, role: &str, scope: &str, label: &str, expires_in: &str, operations: &str) -> anyhow::Result<()> {
     let principal = Principal::from_role_and_scope(role, scope).map_err(|e| anyhow!("--{}: {}", e.field, e.message))?;
-    if !(1..=3650).contains(&days) {
-        bail!("--expires-in-days must be 1 to 3650");
-    }
+    let lifetime = sango_domain::account::parse_lifetime(expires_in).map_err(|e| anyhow!("--expires-in: {}", e.message))?;
+    let operations = Operations::parse(operations).map_err(|e| anyhow!("--operations: {}", e.message))?;
     let hub = open(db).await?;
-    let token = hub.create_token(principal, label, Some(chrono::Duration::days(days))).await.map_err(|e| anyhow!("{e}"))?;
+    let token = hub.create_scoped_token(principal, operations, label, Some(lifetime)).await.map_err(|e| anyhow!("{e}"))?;
     println!("{token}");
     Ok(())
 }
 
+/// `sango-hub token list`.
+pub async fn token_list(db: &Database) -> anyhow::Result<()> {
+    let hub = open(db).await?;
+    let now = hub.now();
+    let tokens = hub.machine_tokens(&admin()).await.map_err(|e| anyhow!("{e}"))?;
+    println!("{:>6}  {:<32} {:<11} {:<16} {:<17} {:<17} state", "id", "principal", "operations", "label", "created (UTC)", "expires (UTC)");
+    for t in tokens {
+        let state = if t.revoked { "revoked" } else if t.expires_at.is_some_and(|at| at <= now) { "expired" } else { "live" };
+        let expires = t.expires_at.map_or_else(|| "never".to_owned(), |at| at.format("%Y-%m-%d %H:%M").to_string());
+        println!("{:>6}  {:<32} {:<11} {:<16} {:<17} {:<17} {state}", t.id, t.principal.to_string(), t.operations.as_str(), t.label, t.created_at.format("%Y-%m-%d %H:%M").to_string(), expires);
+    }
+    Ok(())
+}
+
+/// `sango-hub token revoke ID`.
+pub async fn token_revoke(db: &Database, id: i64) -> anyhow::Result<()> {
+    let hub = open(db).await?;
+    hub.revoke_token(&admin(), id).await.map_err(|e| anyhow!("{e}"))?;
+    println!("revoked token {id}; servers on this database stop accepting it within {} s", sango_service::auth::CACHE_TTL.as_secs());
+    Ok(())
+}
+
+fn admin() -> Caller {
+    Caller::Principal(Principal::Admin)
+}
+
+/// The first line of standard input, without its line ending.
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("give the password on the first line of standard input");
+    }
+    Ok(password)
+}
+
+/// `sango-hub account …`.
+pub async fn account(command: &crate::cli::AccountCommand) -> anyhow::Result<()> {
+    use crate::cli::AccountCommand as A;
+    let fail = |e: sango_service::ServiceError| anyhow!("{e}");
+    let (view, what) = match command {
+        A::Create { username, role, scope, db } => {
+            let principal = Principal::from_role_and_scope(role, scope).map_err(|e| anyhow!("--{}: {}", e.field, e.message))?;
+            let password = password_from_stdin()?;
+            (open(db).await?.create_account(&admin(), username, &password, principal).await.map_err(fail)?, "created")
+        }
+        A::Disable { username, db } => (open(db).await?.set_account_disabled(&admin(), username, true).await.map_err(fail)?, "disabled"),
+        A::Enable { username, db } => (open(db).await?.set_account_disabled(&admin(), username, false).await.map_err(fail)?, "enabled"),
+        A::ResetPassword { username, db } => {
+            let password = password_from_stdin()?;
+            (open(db).await?.reset_password(&admin(), username, &password).await.map_err(fail)?, "password reset for")
+        }
+        A::List { db } => {
+            let accounts = open(db).await?.accounts(&admin()).await.map_err(fail)?;
+            println!("{:<24} {:<32} {:<9} created (UTC)", "username", "principal", "state");
+            for a in accounts {
+                let state = if a.disabled { "disabled" } else { "enabled" };
+                println!("{:<24} {:<32} {:<9} {}", a.username, a.principal.to_string(), state, a.created_at.format("%Y-%m-%d %H:%M"));
+            }
+            return Ok(());
+        }
+    };
+    println!("{what} account {} ({})", view.username, view.principal);
+    Ok(())
+}
 
 /// `sango-hub settle`.
 pub async fn settle(db: &Database, request: &crate::settle::Request<'_>) -> anyhow::Result<()> {

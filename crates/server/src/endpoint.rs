@@ -35,7 +35,8 @@ pub async fn graphql(State(app): State<AppState>, req: Request) -> axum::respons
     }
 
     let authorization = headers.get(header::AUTHORIZATION).map(|v| v.to_str().unwrap_or("\u{0}"));
-    let (caller, token_id) = match app.hub.authenticate_token(authorization).await {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let auth = match app.hub.authenticate_request(authorization).await {
         Ok(found) => found,
         Err(e) => {
             let mut err: ServerError = sango_graphql::error::to_gql(e).into_server_error(Default::default());
@@ -45,9 +46,11 @@ pub async fn graphql(State(app): State<AppState>, req: Request) -> axum::respons
         }
     };
 
-    let client = match token_id {
-        Some(id) => format!("token:{id}"),
-        None => req.extensions().get::<ConnectInfo<SocketAddr>>().map_or_else(|| "ip:unknown".to_owned(), |c| format!("ip:{}", c.0.ip())),
+    let (caller, token_id) = (auth.caller, auth.token_id);
+    let client = match (token_id, caller) {
+        (Some(id), _) => format!("token:{id}"),
+        (None, sango_service::Caller::Principal(p)) => format!("jwt:{p}"),
+        (None, sango_service::Caller::Anonymous) => peer.map_or_else(|| "ip:unknown".to_owned(), |ip| format!("ip:{ip}")),
     };
     if let Err(wait) = app.limiter.admit(&client, Instant::now()) {
         let mut r = refuse(StatusCode::TOO_MANY_REQUESTS, codes::RATE_LIMITED, format!("too many requests; retry in {} s", wait.as_secs().max(1)));
@@ -102,7 +105,7 @@ pub async fn graphql(State(app): State<AppState>, req: Request) -> axum::respons
             responses.push(Response::from_errors(vec![e]));
             continue;
         }
-        let run = with_origin(Origin::http(token_id), app.schema.execute(r.data(caller)));
+        let run = with_origin(Origin::http_request(&auth, peer), app.schema.execute(r.data(caller)));
         let resp = match tokio::time::timeout_at(deadline, run).await {
             Ok(resp) => sango_graphql::error::with_codes(resp),
             Err(_) => Response::from_errors(vec![refusal(codes::TIMEOUT, format!("the request took longer than {} s and was stopped", app.config.timeout.as_secs()))]),

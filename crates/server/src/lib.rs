@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod endpoint;
 pub mod graphiql;
+pub mod keys;
 pub mod plan;
 pub mod rate_limit;
 pub mod settle;

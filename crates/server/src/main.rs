@@ -24,12 +24,15 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Demo { listen, data_dir, prefecture, facilities, seed, serving } => commands::demo(data_dir, *listen, prefecture, *facilities, *seed, serving).await,
-        Command::Serve { listen, mode, serving, db } => commands::serve_database(db, *listen, serving.config(*mode)).await,
+        Command::Serve { listen, mode, serving, db } => commands::serve_database(db, *listen, serving, *mode).await,
         Command::Migrate { db } => commands::migrate(db).await,
         Command::Import { kind, file, db } => commands::import(db, kind, file).await,
-        Command::Token { command: TokenCommand::Create { role, scope, label, expires_in_days, db } } => {
-            commands::token_create(db, role, scope, label, *expires_in_days).await
+        Command::Token { command: TokenCommand::Create { role, scope, label, expires_in, operations, db } } => {
+            commands::token_create(db, role, scope, label, expires_in, operations).await
         }
+        Command::Token { command: TokenCommand::List { db } } => commands::token_list(db).await,
+        Command::Token { command: TokenCommand::Revoke { id, db } } => commands::token_revoke(db, *id).await,
+        Command::Account { command } => commands::account(command).await,
         Command::Settle { fiscal_year, month, municipality, format, encoding, out, issue, font, issuer, db } => {
             let request = sango_hub::settle::Request {
                 fiscal_year: *fiscal_year,
@@ -58,3 +61,4 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
 }
+

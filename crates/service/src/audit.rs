@@ -6,8 +6,10 @@
 //! the command line) with [`with_origin`] around its work, so that use cases need not pass it on.
 
 use std::future::Future;
+use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
+use sango_domain::Operations;
 use sango_domain::audit::{Access, AuditRecord, ChainBreak, ChainVerifier, ChainedEntry};
 use sango_store::ConnectionTrait;
 
@@ -18,22 +20,31 @@ use crate::hub::Hub;
 /// How a request reached the hub.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Origin {
-    /// The id of the bearer token presented, if any.
+    /// The id of the bearer token (or login session) presented, if any.
     pub token_id: Option<i64>,
     /// `http`, `cli`, or `internal` (timers, tests).
     pub channel: &'static str,
+    /// What the credential presented allows; every write checks it (see [`Hub::audit_write`]).
+    pub operations: Operations,
+    /// The client's address, for login throttling.
+    pub client: Option<IpAddr>,
 }
 
 impl Origin {
     pub fn http(token_id: Option<i64>) -> Self {
-        Self { token_id, channel: "http" }
+        Self { token_id, channel: "http", operations: Operations::ReadWrite, client: None }
+    }
+
+    /// An HTTP request authenticated as `auth`, from `client`.
+    pub fn http_request(auth: &crate::auth::Authenticated, client: Option<IpAddr>) -> Self {
+        Self { token_id: auth.token_id, channel: "http", operations: auth.operations, client }
     }
 
     pub fn cli() -> Self {
-        Self { token_id: None, channel: "cli" }
+        Self { token_id: None, channel: "cli", operations: Operations::ReadWrite, client: None }
     }
 
-    const INTERNAL: Self = Self { token_id: None, channel: "internal" };
+    const INTERNAL: Self = Self { token_id: None, channel: "internal", operations: Operations::ReadWrite, client: None };
 }
 
 tokio::task_local! {
@@ -45,7 +56,7 @@ pub async fn with_origin<F: Future>(origin: Origin, f: F) -> F::Output {
     ORIGIN.scope(origin, f).await
 }
 
-fn origin() -> Origin {
+pub(crate) fn origin() -> Origin {
     ORIGIN.try_with(|o| *o).unwrap_or(Origin::INTERNAL)
 }
 
@@ -99,6 +110,11 @@ impl Hub {
         self.audit_own_txn(self.audit_record(caller, Access::Read, operation, kind, touched, e.code.as_str())).await
     }
 
+    /// Records an attempt that changed nothing (a refused login) with its outcome code.
+    pub(crate) async fn audit_attempt(&self, caller: &Caller, access: Access, operation: &str, kind: &str, touched: Touched, outcome: &str) -> ServiceResult<()> {
+        self.audit_own_txn(self.audit_record(caller, access, operation, kind, touched, outcome)).await
+    }
+
     async fn audit_own_txn(&self, record: AuditRecord) -> ServiceResult<()> {
         let txn = sango_store::begin_write(&self.db).await?;
         sango_store::audit::append(&txn, record).await?;
@@ -107,7 +123,18 @@ impl Hub {
     }
 
     /// Records a write inside the transaction that makes it: both commit or neither does.
+    ///
+    /// Every write passes here, so this is where a read-only credential is stopped: the write
+    /// is refused with FORBIDDEN and its transaction rolls back when the caller returns the error.
     pub(crate) async fn audit_write(&self, txn: &impl ConnectionTrait, caller: &Caller, operation: &str, kind: &str, touched: Touched) -> ServiceResult<()> {
+        if !origin().operations.may_write() {
+            return Err(ServiceError::forbidden(format!("this token may only read; {operation} writes (mint a token with --operations read,write)")));
+        }
+        self.audit_write_unchecked(txn, caller, operation, kind, touched).await
+    }
+
+    /// As [`Hub::audit_write`] without the check of operations: for ending one's own session.
+    pub(crate) async fn audit_write_unchecked(&self, txn: &impl ConnectionTrait, caller: &Caller, operation: &str, kind: &str, touched: Touched) -> ServiceResult<()> {
         sango_store::audit::append(txn, self.audit_record(caller, Access::Write, operation, kind, touched, "OK")).await?;
         Ok(())
     }

@@ -13,6 +13,8 @@ pub enum ErrorCode {
     Forbidden,
     NotFound,
     Conflict,
+    /// Too many failed logins for a username or from a client; `retry_after` says when to try again.
+    LoginThrottled,
     Internal,
 }
 
@@ -24,6 +26,7 @@ impl ErrorCode {
             Self::Forbidden => "FORBIDDEN",
             Self::NotFound => "NOT_FOUND",
             Self::Conflict => "CONFLICT",
+            Self::LoginThrottled => "LOGIN_THROTTLED",
             Self::Internal => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -51,13 +54,15 @@ pub struct ServiceError {
     pub field: Option<String>,
     pub message: String,
     pub problems: Vec<Problem>,
+    /// Seconds to wait before trying again (LOGIN_THROTTLED).
+    pub retry_after: Option<u64>,
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
 impl ServiceError {
     pub fn new(code: ErrorCode, field: Option<&str>, message: impl Into<String>) -> Self {
-        Self { code, field: field.map(str::to_owned), message: message.into(), problems: vec![] }
+        Self { code, field: field.map(str::to_owned), message: message.into(), problems: vec![], retry_after: None }
     }
 
     pub fn bad_input(field: &str, message: impl Into<String>) -> Self {

@@ -10,6 +10,8 @@ use sango_store::{DatabaseConnection, StoreError};
 
 use crate::auth::TokenCache;
 use crate::booking::group_commit::BookingQueue;
+use crate::jwt::{ExternalIssuer, SigningKey};
+use crate::throttle::{LoginThrottle, ThrottlePolicy};
 use crate::capacity::ProgramCache;
 use sango_availability::SearchState;
 use crate::error::{ServiceError, ServiceResult};
@@ -33,7 +35,20 @@ pub struct Hub {
     /// The queue of the booking writer, which commits first-come bookings in groups (`None` in
     /// the writer's own clone, which writes directly).
     pub(crate) booking_queue: Option<BookingQueue>,
+    /// The key the hub signs access tokens with, and the external issuer it trusts.
+    pub(crate) auth: Arc<AuthConfig>,
+    /// Failed logins per username and client, in this process.
+    pub(crate) throttle: Arc<std::sync::Mutex<LoginThrottle>>,
     clock: Clock,
+}
+
+/// How access tokens are signed and which external tokens are accepted.
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    pub signing: SigningKey,
+    pub external: Option<ExternalIssuer>,
+    /// How long an access token from `login` lives.
+    pub access_ttl: chrono::Duration,
 }
 
 impl Hub {
@@ -58,6 +73,8 @@ impl Hub {
             changes: tokio::sync::broadcast::channel(crate::live::CHANNEL_CAPACITY).0,
             offer_ttl: chrono::Duration::hours(24),
             booking_queue: None,
+            auth: Arc::new(AuthConfig { signing: SigningKey::ephemeral(), external: None, access_ttl: crate::login::ACCESS_TTL }),
+            throttle: Arc::new(std::sync::Mutex::new(LoginThrottle::new(ThrottlePolicy::default()))),
             clock,
         };
         crate::boundaries::ensure_japan(&hub).await?;
@@ -78,6 +95,29 @@ impl Hub {
     pub fn without_group_commit(mut self) -> Self {
         self.booking_queue = None;
         self
+    }
+
+    /// Signs access tokens with `key` (the hub opens with a random key of its own).
+    pub fn with_signing_key(mut self, key: SigningKey) -> Self {
+        Arc::make_mut(&mut self.auth).signing = key;
+        self
+    }
+
+    /// Accepts the tokens of an external identity provider.
+    pub fn with_external_issuer(mut self, issuer: ExternalIssuer) -> Self {
+        Arc::make_mut(&mut self.auth).external = Some(issuer);
+        self
+    }
+
+    /// Sets how many failed logins are tolerated.
+    pub fn with_throttle_policy(mut self, policy: ThrottlePolicy) -> Self {
+        self.throttle = Arc::new(std::sync::Mutex::new(LoginThrottle::new(policy)));
+        self
+    }
+
+    /// Whether access tokens are signed with a key generated at start-up (they die with the process).
+    pub fn signing_key_is_ephemeral(&self) -> bool {
+        self.auth.signing.ephemeral
     }
 
     /// The database, for the few callers (tests, benchmarks) that query it directly.

@@ -1,6 +1,7 @@
 //! Persistence for the hub on SQLite (embedded default) or PostgreSQL, through sea-orm.
 //! Functions take any `ConnectionTrait` so that callers can run them inside one transaction.
 
+pub mod accounts;
 pub mod agreements;
 pub mod audit;
 pub mod bookings;

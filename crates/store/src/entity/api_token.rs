@@ -1,4 +1,5 @@
-//! The `api_token` table: SHA-256 of each bearer token with its role, scope and expiry.
+//! The `api_token` table: SHA-256 of each bearer token (or of a login session's id) with its
+//! role, scope, operations, expiry and, for sessions, the account.
 
 use sea_orm::entity::prelude::*;
 
@@ -15,6 +16,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// `read` or `read,write`.
+    pub operations: String,
+    /// The account a login session belongs to; none for machine tokens.
+    pub account_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

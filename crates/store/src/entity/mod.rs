@@ -1,5 +1,6 @@
 //! sea-orm entities, one module per table. Column types mirror `migrations/`.
 
+pub mod account;
 pub mod agreement;
 pub mod api_token;
 pub mod application;
