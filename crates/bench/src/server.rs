@@ -15,6 +15,8 @@ use axum::routing::post;
 use chrono::NaiveDate;
 use sango_availability::{NearbyQuery, Request};
 use sango_domain::{Coordinates, HouseholdTier, LgCode, ServiceType};
+use sango_hub::config::{Mode, ServeConfig};
+use sango_hub::rate_limit::RateLimit;
 use sango_service::{Hub, NearbyHit};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -147,9 +149,14 @@ async fn nearby(State(hub): State<Hub>, headers: HeaderMap, Json(input): Json<Pl
 }
 
 /// The hub's router with `/nearby` beside `/graphql`.
+/// The GraphQL side runs as `sango-hub serve` does (production mode), with the per-client rate
+/// limit lifted: the load generator is one client standing for many (the limiter is still
+/// consulted on every request).
 pub fn router(hub: Hub) -> Router {
     let plain = Router::new().route("/nearby", post(nearby)).with_state(hub.clone());
-    sango_hub::app::router(hub).merge(plain)
+    let mut config = ServeConfig::new(Mode::Production);
+    config.rate = RateLimit { burst: u32::MAX, per_minute: u32::MAX };
+    sango_hub::app::router_with(hub, config).merge(plain)
 }
 
 /// Opens the hub on `db`, listens on loopback and prints `READY <address>` once it serves.
