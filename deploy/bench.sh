@@ -41,5 +41,11 @@ pg_virtualenv -t -o shared_buffers=2GB -o max_wal_size=4GB -o shared_preload_lib
   ' "$bin" "$@"
 
 # The exact cross-boundary plan against the greedy baseline (no database; BENCHMARKS.md,
-# "Cross-boundary plan"). Built with the rest of sango-bench, next to it.
-"$(dirname "$bin")/plan"
+# "Cross-boundary plan"). Built with the rest of sango-bench, next to it; a SANGO_BENCH_BIN built
+# on its own may have no plan binary beside it, and then this step says so and is skipped.
+plan="$(dirname "$bin")/plan"
+if [[ -x "$plan" ]]; then
+  "$plan"
+else
+  echo "skipping the plan benchmark: no $plan (cargo build --release -p sango-bench --bin plan)" >&2
+fi
