@@ -14,10 +14,7 @@ compgen -G "/usr/share/postgresql/*/extension/postgis.control" >/dev/null || nee
 command -v wrk >/dev/null || need+=(wrk)
 command -v gdb >/dev/null || need+=(gdb)
 if ((${#need[@]})); then
-  echo "Installing from Debian: ${need[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${need[@]}" >/dev/null
+  deploy/install-missing.sh "${need[@]}"
 fi
 
 # SANGO_BENCH_BIN: a sango-bench binary built beforehand (otherwise it is built here).
