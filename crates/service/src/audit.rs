@@ -127,10 +127,19 @@ impl Hub {
     /// Every write passes here, so this is where a read-only credential is stopped: the write
     /// is refused with FORBIDDEN and its transaction rolls back when the caller returns the error.
     pub(crate) async fn audit_write(&self, txn: &impl ConnectionTrait, caller: &Caller, operation: &str, kind: &str, touched: Touched) -> ServiceResult<()> {
+        let record = self.write_record(caller, operation, kind, touched)?;
+        sango_store::audit::append(txn, record).await?;
+        Ok(())
+    }
+
+    /// The audit entry of a write, once the credential the request came with may write: every
+    /// write's entry is made here, whether it is appended at once ([`Hub::audit_write`]) or with
+    /// its group (first-come bookings).
+    pub(crate) fn write_record(&self, caller: &Caller, operation: &str, kind: &str, touched: Touched) -> ServiceResult<AuditRecord> {
         if !origin().operations.may_write() {
             return Err(ServiceError::forbidden(format!("this token may only read; {operation} writes (mint a token with --operations read,write)")));
         }
-        self.audit_write_unchecked(txn, caller, operation, kind, touched).await
+        Ok(self.audit_record(caller, Access::Write, operation, kind, touched, "OK"))
     }
 
     /// As [`Hub::audit_write`] without the check of operations: for ending one's own session.

@@ -12,7 +12,6 @@ use chrono::NaiveDate;
 use sango_booking::{Usage, check_limits, check_window, longest_run};
 use sango_domain::{ApplicationMethod, BookingStatus, FiscalYear, ProgramRules, ServiceType};
 use sango_store::DatabaseTransaction;
-use sango_domain::audit::Access;
 use sango_store::bookings::Booking;
 use sango_store::cases::Case;
 use sha2::{Digest, Sha256};
@@ -127,7 +126,7 @@ impl Hub {
         }
         check_window(&rules.application, dates[0], self.now())?;
         let reference = reference('B');
-        let audit = self.audit_record(caller, Access::Write, "BOOKED", "booking", Touched::new([reference.clone()], [case.reference.clone()]), "OK");
+        let audit = self.write_record(caller, "BOOKED", "booking", Touched::new([reference.clone()], [case.reference.clone()]))?;
         Ok(Checked::Ready(Pending {
             reference,
             case_id: case.id,

@@ -83,6 +83,20 @@ async fn a_full_day_is_named_and_nothing_is_taken() {
 }
 
 #[tokio::test]
+async fn a_read_only_token_cannot_book_and_takes_nothing() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 1).await;
+    let a = case(&hub, "312011", "2025-05-01", false).await;
+    let staff_of = sango_domain::Principal::MunicipalStaff(code("312011"));
+    let token = hub.create_scoped_token(staff_of, sango_domain::Operations::Read, "ro", Some(chrono::Duration::days(1))).await.unwrap();
+    let auth = hub.authenticate_request(Some(&format!("Bearer {token}"))).await.unwrap();
+    let origin = sango_service::audit::Origin::http_request(&auth, None);
+    let e = sango_service::audit::with_origin(origin, hub.book(&auth.caller, request(&a, facility, &["2025-06-10"], None))).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden, "{}", e.message);
+    assert_eq!(hub.calendar(facility, T, d(DAY), d(DAY)).await.unwrap()[0].taken, 0, "nothing was taken");
+}
+
+#[tokio::test]
 async fn closures_of_the_facility_or_the_type_and_published_zero_capacity_refuse_the_day() {
     let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
     let facility = world(&hub, 2).await;
