@@ -5,11 +5,13 @@
 //! whole. Retrying with the same idempotency key returns the same booking.
 
 pub(crate) mod group_commit;
+mod holdings;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
-use sango_booking::{Usage, check_limits, check_window, longest_run};
+use sango_booking::{check_window, longest_run};
 use sango_domain::{ApplicationMethod, BookingStatus, FiscalYear, ProgramRules, ServiceType};
 use sango_store::DatabaseTransaction;
 use sango_store::bookings::Booking;
@@ -22,6 +24,7 @@ use crate::cases::reference;
 use crate::error::{Problem, ServiceError, ServiceResult};
 use crate::hub::Hub;
 use group_commit::{Pending, Written};
+pub(crate) use holdings::Holdings;
 
 /// The most days one booking may hold.
 pub const MAX_BOOKING_DAYS: usize = 31;
@@ -107,7 +110,8 @@ impl Hub {
         answers.into_iter().map(|a| a.expect("every request answered")).collect()
     }
 
-    /// Every check a first-come booking must pass before it is written.
+    /// Every check a first-come booking must pass before it is queued for the writer, which then
+    /// checks it against what the case holds, under the case's lock.
     async fn check_booking(&self, caller: &Caller, req: &BookRequest) -> ServiceResult<Checked> {
         let dates = req.checked_dates()?;
         let fingerprint = req.fingerprint(&dates);
@@ -120,7 +124,7 @@ impl Hub {
             }
         }
         let case = self.find_case(caller, &req.case).await?;
-        let rules = self.check_fits(&case, req.facility_id, req.service_type, &dates, None).await?;
+        let rules = self.check_offer(&case, req.facility_id, req.service_type, &dates).await?;
         if rules.application.method == ApplicationMethod::Lottery {
             return Err(ServiceError::bad_input("case", format!("{} allocates by lottery: apply for the slots instead", case.profile.municipality)));
         }
@@ -131,6 +135,8 @@ impl Hub {
             reference,
             case_id: case.id,
             case_ref: case.reference,
+            multiples: case.profile.multiples,
+            rules,
             facility_id: req.facility_id,
             service_type: req.service_type,
             dates,
@@ -182,7 +188,17 @@ impl Hub {
 
     /// Every rule a booking of `dates` must pass for this case, except the application window
     /// (lotteries and waitlists apply their own). Returns the programme in force.
-    pub(crate) async fn check_fits(&self, case: &Case, facility: i64, t: ServiceType, dates: &[NaiveDate], ignore_booking: Option<i64>) -> ServiceResult<std::sync::Arc<ProgramRules>> {
+    pub(crate) async fn check_fits(&self, case: &Case, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> ServiceResult<Arc<ProgramRules>> {
+        let rules = self.check_offer(case, facility, t, dates).await?;
+        let bookings = sango_store::bookings::of_case(&self.db, case.id).await?;
+        Holdings::of(&bookings).check(&rules, case.profile.multiples, t, dates)?;
+        Ok(rules)
+    }
+
+    /// The rules that do not depend on what the case holds already: a programme for the fiscal
+    /// year, the facility, its type and the municipality's contract with it, the infant's age, the
+    /// consecutive nights. Returns the programme in force.
+    pub(crate) async fn check_offer(&self, case: &Case, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> ServiceResult<Arc<ProgramRules>> {
         let m = case.profile.municipality;
         let (first, last) = (dates[0], dates[dates.len() - 1]);
         let fy = FiscalYear::containing(first);
@@ -206,17 +222,6 @@ impl Hub {
             e.field = "dates".into();
             ServiceError::from(e)
         })?;
-        let bookings = sango_store::bookings::of_case(&self.db, case.id).await?;
-        let clash = bookings
-            .iter()
-            .filter(|b| b.status != BookingStatus::Cancelled && b.service_type == t && Some(b.id) != ignore_booking)
-            .flat_map(|b| b.days.iter().map(|d| d.date))
-            .find(|d| dates.contains(d));
-        if let Some(d) = clash {
-            return Err(ServiceError::conflict("dates", format!("the case already has a {t} booking on {d}")));
-        }
-        let usage = usage_of(&bookings, fy, ignore_booking);
-        check_limits(&rules, t, dates.len() as u32, case.profile.multiples, &usage)?;
         Ok(rules)
     }
 
@@ -302,14 +307,4 @@ impl Hub {
     pub fn infant_age_days(case: &Case, on: NaiveDate) -> i64 {
         (on - case.profile.infant_birth_date).num_days()
     }
-}
-
-/// Units of each type booked (and not cancelled) in a fiscal year: no-shows count, as the slot was held.
-fn usage_of(bookings: &[Booking], fy: FiscalYear, ignore_booking: Option<i64>) -> Usage {
-    let mut usage = Usage::default();
-    for b in bookings.iter().filter(|b| b.status != BookingStatus::Cancelled && Some(b.id) != ignore_booking) {
-        let n = b.days.iter().filter(|d| FiscalYear::containing(d.date) == fy).count() as u32;
-        *usage.by_type.entry(b.service_type).or_insert(0) += n;
-    }
-    usage
 }

@@ -40,7 +40,7 @@ impl Hub {
             return Err(ServiceError::bad_input("dates", "a lottery application takes consecutive dates"));
         }
         let case = self.find_case(caller, case_ref).await?;
-        let rules = self.check_fits(&case, facility, t, &dates, None).await?;
+        let rules = self.check_fits(&case, facility, t, &dates).await?;
         if rules.application.method != ApplicationMethod::Lottery {
             return Err(ServiceError::bad_input("case", format!("{} books first come, first served: book instead", case.profile.municipality)));
         }
@@ -96,7 +96,7 @@ impl Hub {
         for id in &order.winners {
             let a = by_id[id];
             let dates: Vec<NaiveDate> = a.first.iter_days().take_while(|d| *d <= a.last).collect();
-            if self.check_fits(&cases[id], facility, t, &dates, None).await.is_err() {
+            if self.check_fits(&cases[id], facility, t, &dates).await.is_err() {
                 losers.push(*id);
                 continue;
             }

@@ -24,7 +24,7 @@ impl Hub {
             return Err(ServiceError::bad_input("dates", "the waitlist takes consecutive dates"));
         }
         let case = self.find_case(caller, case_ref).await?;
-        self.check_fits(&case, facility, t, &dates, None).await?;
+        self.check_fits(&case, facility, t, &dates).await?;
         let txn = sango_store::begin_write(&self.db).await?;
         let entry = sango_store::waitlist::insert(&txn, case.id, facility, t, first, last, &caller.actor(), self.now()).await?;
         self.log(&txn, caller, "WAITLISTED", &format!("waitlist:{}", entry.id), None, serde_json::json!({ "case": case.reference, "facility": facility, "dates": dates })).await?;
@@ -43,7 +43,7 @@ impl Hub {
                 continue;
             }
             let Some(case) = sango_store::cases::by_id(&self.db, entry.case_id).await? else { continue };
-            if self.check_fits(&case, facility, t, &dates, None).await.is_err() {
+            if self.check_fits(&case, facility, t, &dates).await.is_err() {
                 continue;
             }
             let txn = sango_store::begin_write(&self.db).await?;

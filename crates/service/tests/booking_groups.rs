@@ -1,13 +1,14 @@
 //! Group commit of bookings: a group with a mix of bookings that fit and bookings that do not
 //! commits exactly the ones that fit, in order, each caller gets its own answer, and every stored
 //! booking has its event and its audit entry. Random groups are compared with a brute-force
-//! replay of the same requests one at a time.
+//! replay of the same requests one at a time. A case's limits hold when its bookings arrive
+//! together: in one group, and through two hubs writing to the same database at once.
 
 mod support;
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeZone, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sango_service::{Caller, ErrorCode, Hub, ServiceResult};
@@ -124,7 +125,7 @@ async fn random_groups_agree_with_booking_one_at_a_time() {
     let mut rng = ChaCha8Rng::seed_from_u64(20251121);
     let me = staff("312011");
     let (trials, per_group) = if backend() == "postgres" { (3, 10) } else { (4, 12) };
-    // Booked, refused, and refused with some of its days free (given back from its savepoint).
+    // Booked, refused, and refused with some of its days free (it takes none of them).
     let (mut booked, mut refused, mut given_back) = (0, 0, 0);
     for trial in 0..trials {
         // Each trial on its own five days, with capacities 0 to 3, nine days ahead (inside the window).
@@ -175,4 +176,72 @@ async fn random_groups_agree_with_booking_one_at_a_time() {
     }
     assert!(booked > 0 && refused > 0 && given_back > 0, "the draws cover every case: {booked} booked, {refused} refused, {given_back} given back");
     audit_len(&hub).await;
+}
+
+fn refused_by_limit(answer: &ServiceResult<Booking>) -> String {
+    match answer {
+        Err(e) if e.code == ErrorCode::BadUserInput && e.field.as_deref() == Some("dates") => e.message.clone(),
+        other => panic!("expected the yearly limit's refusal, got {other:?}"),
+    }
+}
+
+/// Registers a case that has used 6 of its 7 short-stay days (2025-06-03 to 06-08).
+async fn case_with_six_days(hub: &Hub, facility: i64) -> sango_store::cases::Case {
+    let k = case(hub, "312011", "2025-05-01", false).await;
+    let six = ["2025-06-03", "2025-06-04", "2025-06-05", "2025-06-06", "2025-06-07", "2025-06-08"];
+    hub.book(&staff("312011"), request(&k, facility, &six, None)).await.unwrap();
+    k
+}
+
+#[tokio::test]
+async fn bookings_of_one_case_in_one_group_are_checked_against_each_other() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 10).await;
+    let k = case_with_six_days(&hub, facility).await;
+    let me = staff("312011");
+    let answers = hub
+        .book_group(vec![
+            (me, request(&k, facility, &["2025-06-12"], None)),
+            // The 8th day of a 7-day limit, counting the one just before in the same group.
+            (me, request(&k, facility, &["2025-06-13"], None)),
+        ])
+        .await;
+    assert!(answers[0].is_ok(), "{:?}", answers[0]);
+    assert!(refused_by_limit(&answers[1]).contains("7 used, 1 asked for"));
+    assert_eq!(taken(&hub, facility, "2025-06-13").await, 0, "the refused booking took nothing");
+
+    let other = case(&hub, "312011", "2025-05-01", false).await;
+    let answers = hub
+        .book_group(vec![(me, request(&other, facility, &["2025-06-12"], None)), (me, request(&other, facility, &["2025-06-12"], None))])
+        .await;
+    assert!(answers[0].is_ok());
+    assert!(conflict(&answers[1]).contains("already has a SHORT_STAY booking on 2025-06-12"));
+    assert_eq!(taken(&hub, facility, "2025-06-12").await, 2);
+}
+
+#[tokio::test]
+async fn two_hubs_on_one_database_never_let_a_case_pass_its_limit() {
+    let url = fresh_database_url().await;
+    // 2025-06-01 09:00 JST.
+    let clock = std::sync::Arc::new(|| Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap());
+    let first = Hub::open_with_clock(&url, clock.clone()).await.unwrap();
+    let facility = world(&first, 50).await;
+    let trials = if backend() == "postgres" { 6 } else { 8 };
+    let mut cases = Vec::new();
+    for _ in 0..trials {
+        cases.push(case_with_six_days(&first, facility).await);
+    }
+    // A second hub on the same database, as a second server process would be, opened after the
+    // world exists so that it knows the facility and contract.
+    let second = Hub::open_with_clock(&url, clock).await.unwrap();
+    let me = staff("312011");
+    for (i, k) in cases.iter().enumerate() {
+        // The 7th day of each case, asked for through both hubs at once on different days.
+        let (a, b) = tokio::join!(first.book(&me, request(k, facility, &["2025-06-12"], None)), second.book(&me, request(k, facility, &["2025-06-13"], None)));
+        assert_eq!(usize::from(a.is_ok()) + usize::from(b.is_ok()), 1, "trial {i}: exactly one of {a:?} and {b:?}");
+        let refused = if a.is_ok() { &b } else { &a };
+        assert!(refused_by_limit(refused).contains("7 used, 1 asked for"), "trial {i}");
+        let held: usize = first.bookings_of_case(&me, &k.reference).await.unwrap().iter().map(|b| b.days.len()).sum();
+        assert_eq!(held, 7, "trial {i}");
+    }
 }

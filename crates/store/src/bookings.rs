@@ -191,6 +191,15 @@ pub async fn of_case(c: &impl ConnectionTrait, case_id: i64) -> StoreResult<Vec<
     with_days(c, rows).await
 }
 
+/// The bookings of several cases (cancelled ones too), oldest first.
+pub async fn of_cases(c: &impl ConnectionTrait, case_ids: &[i64]) -> StoreResult<Vec<Booking>> {
+    if case_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = booking::Entity::find().filter(booking::Column::CaseId.is_in(case_ids.to_vec())).order_by_asc(booking::Column::Id).all(c).await?;
+    with_days(c, rows).await
+}
+
 /// A facility's bookings with a day between `from` and `to`, oldest first.
 pub async fn at_facility(c: &impl ConnectionTrait, facility: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Booking>> {
     let rows = booking::Entity::find()
@@ -257,12 +266,17 @@ async fn with_days(c: &impl ConnectionTrait, rows: Vec<booking::Model>) -> Store
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let days = booking_day::Entity::find().filter(booking_day::Column::BookingId.is_in(ids)).order_by_asc(booking_day::Column::Date).all(c).await?;
+    let mut days_of: std::collections::HashMap<i64, Vec<booking_day::Model>> = std::collections::HashMap::with_capacity(rows.len());
+    for d in days {
+        days_of.entry(d.booking_id).or_default().push(d);
+    }
     rows.into_iter()
         .map(|r| {
             let bad = |m: String| StoreError::corrupt("booking", r.id, m);
-            let mine = days
-                .iter()
-                .filter(|d| d.booking_id == r.id)
+            let mine = days_of
+                .remove(&r.id)
+                .unwrap_or_default()
+                .into_iter()
                 .map(|d| {
                     let outcome = d.outcome.as_deref().map(Outcome::parse).transpose().map_err(|e| bad(e.to_string()))?;
                     let use_record = match (d.recorded_at, &d.recorded_by) {

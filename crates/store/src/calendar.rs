@@ -46,7 +46,7 @@ pub async fn set_taken(c: &impl ConnectionTrait, rows: &[DayCount]) -> StoreResu
         use slot::Column as C;
         slot::Entity::insert_many(models)
             .on_conflict(OnConflict::columns([C::FacilityId, C::ServiceType, C::Date]).update_column(C::Taken).to_owned())
-            .exec(c)
+            .exec_without_returning(c)
             .await?;
     }
     Ok(())
@@ -91,15 +91,84 @@ pub async fn take_within_capacity(c: &impl ConnectionTrait, facility: i64, t: Se
 /// The statement behind [`take_within_capacity`], with the backend's numbered placeholders for
 /// (facility, type, date).
 fn take_sql(backend: DbBackend) -> String {
-    let capacity = "CASE WHEN EXISTS (SELECT 1 FROM facility_closure c WHERE c.facility_id = {1} AND (c.service_type IS NULL OR c.service_type = {2}) AND c.from_date <= {3} AND c.to_date >= {3}) THEN 0 \
-         ELSE COALESCE((SELECT o.capacity FROM capacity_override o WHERE o.facility_id = {1} AND o.service_type = {2} AND o.date = {3}), \
-                       (SELECT s.daily_capacity FROM facility_service s WHERE s.facility_id = {1} AND s.service_type = {2}), 0) END";
+    let capacity = capacity_sql("{1}", "{2}", "{3}");
     let sql = format!(
         "INSERT INTO slot (facility_id, service_type, date, taken) SELECT {{1}}, {{2}}, {{3}}, 1 WHERE ({capacity}) > 0 \
          ON CONFLICT (facility_id, service_type, date) DO UPDATE SET taken = slot.taken + 1 WHERE slot.taken < ({capacity})"
     );
+    let mark = placeholder(backend);
+    sql.replace("{1}", &mark(1)).replace("{2}", &mark(2)).replace("{3}", &mark(3))
+}
+
+/// The capacity of a facility's type on a date, as an SQL expression over the given facility,
+/// type and date expressions: 0 on a closure, else the override for the date, else the daily
+/// capacity; 0 if the type is not offered.
+fn capacity_sql(facility: &str, t: &str, date: &str) -> String {
+    format!(
+        "CASE WHEN EXISTS (SELECT 1 FROM facility_closure fc WHERE fc.facility_id = {facility} AND (fc.service_type IS NULL OR fc.service_type = {t}) AND fc.from_date <= {date} AND fc.to_date >= {date}) THEN 0 \
+         ELSE COALESCE((SELECT o.capacity FROM capacity_override o WHERE o.facility_id = {facility} AND o.service_type = {t} AND o.date = {date}), \
+                       (SELECT fs.daily_capacity FROM facility_service fs WHERE fs.facility_id = {facility} AND fs.service_type = {t}), 0) END"
+    )
+}
+
+/// The backend's numbered placeholder.
+fn placeholder(backend: DbBackend) -> impl Fn(usize) -> String {
     let mark = if backend == DbBackend::Postgres { "$" } else { "?" };
-    sql.replace("{1}", &format!("{mark}1")).replace("{2}", &format!("{mark}2")).replace("{3}", &format!("{mark}3"))
+    move |i| format!("{mark}{i}")
+}
+
+/// A slot read for a group of bookings: how many are taken and the capacity that day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SlotState {
+    pub facility_id: i64,
+    pub service_type: ServiceType,
+    pub date: NaiveDate,
+    pub taken: u32,
+    pub capacity: u32,
+}
+
+/// Slots per locking read (3 values each).
+const LOCK_CHUNK: usize = 1_000;
+
+/// Reads the taken count and capacity of each slot and holds them until the transaction ends:
+/// missing slot rows are created first (none taken), then PostgreSQL locks the rows in key order
+/// (so that two writers cannot deadlock on them); on SQLite the write transaction holds the
+/// database's write lock from its start. The caller then decides what to take and stores the new
+/// counts with [`set_taken`], knowing that nothing changed in between.
+pub async fn lock_slots(c: &impl ConnectionTrait, keys: &[(i64, ServiceType, NaiveDate)]) -> StoreResult<Vec<SlotState>> {
+    use slot::Column as C;
+    let backend = c.get_database_backend();
+    for chunk in keys.chunks(500) {
+        let models = chunk.iter().map(|(f, t, d)| slot::ActiveModel { facility_id: Set(*f), service_type: Set(t.as_str().to_owned()), date: Set(*d), taken: Set(0) });
+        slot::Entity::insert_many(models).on_conflict(OnConflict::columns([C::FacilityId, C::ServiceType, C::Date]).do_nothing().to_owned()).exec_without_returning(c).await?;
+    }
+    let mark = placeholder(backend);
+    let capacity = capacity_sql("sl.facility_id", "sl.service_type", "sl.date");
+    let lock = if backend == DbBackend::Postgres { " FOR UPDATE OF sl" } else { "" };
+    let mut states = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(LOCK_CHUNK) {
+        let tuples: Vec<String> = (0..chunk.len()).map(|i| format!("({}, {}, {})", mark(3 * i + 1), mark(3 * i + 2), mark(3 * i + 3))).collect();
+        let sql = format!(
+            "SELECT sl.facility_id, sl.service_type, sl.date, CAST(sl.taken AS BIGINT) AS taken, CAST({capacity} AS BIGINT) AS capacity FROM slot sl \
+             WHERE (sl.facility_id, sl.service_type, sl.date) IN (VALUES {}) ORDER BY sl.facility_id, sl.service_type, sl.date{lock}",
+            tuples.join(", ")
+        );
+        let values: Vec<sea_orm::Value> = chunk.iter().flat_map(|(f, t, d)| [(*f).into(), t.as_str().into(), (*d).into()]).collect();
+        for row in c.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {
+            let facility_id: i64 = row.try_get("", "facility_id")?;
+            let t: String = row.try_get("", "service_type")?;
+            let service_type = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("slot", facility_id, e.to_string()))?;
+            let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+            states.push(SlotState {
+                facility_id,
+                service_type,
+                date: row.try_get("", "date")?,
+                taken: count(row.try_get("", "taken")?),
+                capacity: count(row.try_get("", "capacity")?),
+            });
+        }
+    }
+    Ok(states)
 }
 
 /// Gives back one slot on each date (never below zero).

@@ -1,7 +1,7 @@
 //! Cases: pseudonymous mother–infant records registered by their municipality.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder};
 use sango_domain::{CaseProfile, HouseholdTier, LgCode};
 
 use crate::entity::care_case;
@@ -57,6 +57,27 @@ pub async fn by_reference(c: &impl ConnectionTrait, reference: &str) -> StoreRes
 
 pub async fn by_id(c: &impl ConnectionTrait, id: i64) -> StoreResult<Option<Case>> {
     care_case::Entity::find_by_id(id).one(c).await?.map(to_record).transpose()
+}
+
+/// Locks the given cases until the transaction ends, so that checks of what a case has already
+/// booked hold until its new booking is written. PostgreSQL locks the rows (in id order, so that
+/// two writers cannot deadlock on them); SQLite needs nothing more than the write transaction,
+/// which holds the database's write lock from its start (see `begin_write`).
+pub async fn lock(c: &impl ConnectionTrait, ids: &[i64]) -> StoreResult<()> {
+    if ids.is_empty() || c.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    use sea_orm::QuerySelect;
+    care_case::Entity::find()
+        .select_only()
+        .column(care_case::Column::Id)
+        .filter(care_case::Column::Id.is_in(ids.to_vec()))
+        .order_by_asc(care_case::Column::Id)
+        .lock_exclusive()
+        .into_tuple::<i64>()
+        .all(c)
+        .await?;
+    Ok(())
 }
 
 /// Several cases by id.

@@ -1,20 +1,26 @@
 //! Group commit of first-come bookings. One writer task drains the queue of checked booking
-//! requests into one write transaction: each booking takes its slots inside its own savepoint (a
-//! refused booking rolls back only its own), the bookings, their events and their audit entries
-//! are stored in one pass (the audit head is read and moved once), the group commits once, and
-//! then what was taken is mirrored and each caller gets its own answer. The first request of a
-//! group never waits for company: the writer takes whatever is already queued, and no more.
+//! requests into one write transaction. Under the locks of the group's cases and slots it reads
+//! what those cases hold and how many places each slot has left, decides every request in order
+//! in memory (a request that would pass a programme limit is refused; one with a full day takes
+//! nothing), then stores the new slot counts, the bookings, their events and their audit entries
+//! with a few statements for the whole group (the audit head is read and moved once), commits
+//! once, mirrors what was taken and answers each caller. The first request of a group never waits
+//! for company: the writer takes whatever is already queued, and no more.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
+use sango_booking::FreeSlots;
 use sango_domain::audit::AuditRecord;
-use sango_domain::{BookingSource, ServiceType};
+use sango_domain::{BookingSource, ProgramRules, ServiceType};
 use sango_store::bookings::{Booking, NewBooking};
+use sango_store::calendar::DayCount;
 use sango_store::events::NewEvent;
-use sango_store::{DatabaseTransaction, StoreError, StoreResult, TransactionTrait};
+use sango_store::{DatabaseTransaction, StoreError};
 use tokio::sync::{mpsc, oneshot};
 
+use super::Holdings;
 use crate::error::{ServiceError, ServiceResult};
 use crate::hub::Hub;
 
@@ -24,12 +30,17 @@ const MAX_GROUP: usize = 64;
 /// Requests queued for the writer before senders wait as well.
 const QUEUE_DEPTH: usize = 1_024;
 
-/// A booking request that passed every rule, ready to be written.
+/// A booking request that passed every rule that does not depend on what its case holds, ready
+/// to be decided and written.
 #[derive(Clone, Debug)]
 pub(crate) struct Pending {
     pub(crate) reference: String,
     pub(crate) case_id: i64,
     pub(crate) case_ref: String,
+    /// Infants cared for, for limits that multiply with them.
+    pub(crate) multiples: u32,
+    /// The case's programme for the fiscal year of the dates.
+    pub(crate) rules: Arc<ProgramRules>,
     pub(crate) facility_id: i64,
     pub(crate) service_type: ServiceType,
     /// Sorted and distinct.
@@ -132,21 +143,7 @@ impl Hub {
     async fn try_group(&self, group: &[Pending]) -> Result<Vec<ServiceResult<Written>>, GroupError> {
         use GroupError::BeforeCommit;
         let txn = sango_store::begin_write(&self.db).await.map_err(BeforeCommit)?;
-        let keys: Vec<&str> = group.iter().filter_map(|p| p.idempotency_key.as_deref()).collect();
-        let mut used: HashSet<String> = sango_store::bookings::existing_keys(&txn, &keys).await.map_err(BeforeCommit)?.into_iter().collect();
-        let mut answers: Vec<Option<ServiceResult<Written>>> = group.iter().map(|_| None).collect();
-        for (p, answer) in group.iter().zip(answers.iter_mut()) {
-            if p.idempotency_key.as_ref().is_some_and(|k| used.contains(k)) {
-                *answer = Some(Ok(Written::KeyTaken));
-                continue;
-            }
-            let full = take_in_savepoint(&txn, p).await.map_err(BeforeCommit)?;
-            if full.is_empty() {
-                used.extend(p.idempotency_key.clone());
-            } else {
-                *answer = Some(Err(Hub::full_days(p.service_type, &full)));
-            }
-        }
+        let answers = decide(&txn, group).await.map_err(BeforeCommit)?;
         let takers: Vec<&Pending> = group.iter().zip(&answers).filter(|(_, a)| a.is_none()).map(|(p, _)| p).collect();
         let at = self.now();
         let news: Vec<NewBooking<'_>> = takers
@@ -189,19 +186,61 @@ impl Hub {
     }
 }
 
-/// Takes the request's slots; when any day is full, gives back what it took (its savepoint) and
-/// returns the full days. A one-day request is a single conditional statement that takes the slot
-/// or changes nothing, and needs no savepoint.
-async fn take_in_savepoint(txn: &DatabaseTransaction, p: &Pending) -> StoreResult<Vec<NaiveDate>> {
-    if p.dates.len() == 1 {
-        return sango_store::calendar::take_within_capacity(txn, p.facility_id, p.service_type, &p.dates).await;
+/// A slot: facility, type and date.
+type SlotKey = (i64, ServiceType, NaiveDate);
+
+fn slot_keys(p: &Pending) -> Vec<SlotKey> {
+    p.dates.iter().map(|d| (p.facility_id, p.service_type, *d)).collect()
+}
+
+/// Decides each request of the group in order, inside `txn`: a retry of a stored key, a refusal
+/// by the case's limits, CONFLICT for full days, or taken (`None`). Locks the group's cases and
+/// slots and stores the slots' new counts; the caller writes the bookings taken.
+async fn decide(txn: &DatabaseTransaction, group: &[Pending]) -> Result<Vec<Option<ServiceResult<Written>>>, StoreError> {
+    let keys: Vec<&str> = group.iter().filter_map(|p| p.idempotency_key.as_deref()).collect();
+    let mut used: HashSet<String> = sango_store::bookings::existing_keys(txn, &keys).await?.into_iter().collect();
+    let mut cases: Vec<i64> = group.iter().map(|p| p.case_id).collect();
+    cases.sort_unstable();
+    cases.dedup();
+    sango_store::cases::lock(txn, &cases).await?;
+    let mut held: HashMap<i64, Holdings> = cases.iter().map(|c| (*c, Holdings::default())).collect();
+    for b in sango_store::bookings::of_cases(txn, &cases).await? {
+        held.entry(b.case_id).or_default().hold(&b);
     }
-    let savepoint = txn.begin().await?;
-    let full = sango_store::calendar::take_within_capacity(&savepoint, p.facility_id, p.service_type, &p.dates).await?;
-    if full.is_empty() {
-        savepoint.commit().await?;
-    } else {
-        savepoint.rollback().await?;
+    let mut slots: Vec<SlotKey> = group.iter().flat_map(slot_keys).collect();
+    slots.sort_unstable();
+    slots.dedup();
+    let states = sango_store::calendar::lock_slots(txn, &slots).await?;
+    let before: HashMap<SlotKey, u32> = states.iter().map(|s| ((s.facility_id, s.service_type, s.date), s.taken)).collect();
+    let mut free = FreeSlots::new(states.iter().map(|s| ((s.facility_id, s.service_type, s.date), s.capacity, s.taken)));
+
+    let mut answers = Vec::with_capacity(group.len());
+    for p in group {
+        if p.idempotency_key.as_ref().is_some_and(|k| used.contains(k)) {
+            answers.push(Some(Ok(Written::KeyTaken)));
+            continue;
+        }
+        let holdings = held.entry(p.case_id).or_default();
+        if let Err(e) = holdings.check(&p.rules, p.multiples, p.service_type, &p.dates) {
+            answers.push(Some(Err(e)));
+            continue;
+        }
+        match free.take_all(&slot_keys(p)) {
+            Ok(()) => {
+                holdings.add(p.service_type, &p.dates);
+                used.extend(p.idempotency_key.clone());
+                answers.push(None);
+            }
+            Err(full) => {
+                let days: Vec<NaiveDate> = full.iter().map(|(_, _, d)| *d).collect();
+                answers.push(Some(Err(Hub::full_days(p.service_type, &days))));
+            }
+        }
     }
-    Ok(full)
+    let counts: Vec<DayCount> = free
+        .taken()
+        .map(|(k @ (facility_id, service_type, date), n)| DayCount { facility_id, service_type, date, count: before.get(&k).copied().unwrap_or(0) + n })
+        .collect();
+    sango_store::calendar::set_taken(txn, &counts).await?;
+    Ok(answers)
 }
