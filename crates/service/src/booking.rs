@@ -23,6 +23,7 @@ use crate::auth::Caller;
 use crate::cases::reference;
 use crate::error::{Problem, ServiceError, ServiceResult};
 use crate::hub::Hub;
+pub use group_commit::WriterStats;
 use group_commit::{Pending, Written};
 pub(crate) use holdings::Holdings;
 

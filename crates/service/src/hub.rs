@@ -97,6 +97,11 @@ impl Hub {
         self
     }
 
+    /// What the booking writer has done since the hub opened (`None` without group commit).
+    pub fn booking_writer_stats(&self) -> Option<crate::booking::WriterStats> {
+        self.booking_queue.as_ref().map(BookingQueue::stats)
+    }
+
     /// Signs access tokens with `key` (the hub opens with a random key of its own).
     pub fn with_signing_key(mut self, key: SigningKey) -> Self {
         Arc::make_mut(&mut self.auth).signing = key;

@@ -13,6 +13,7 @@ use sango_domain::program::{AgeLimit, ApplicationRule, FeeBand, ServiceRule, Usa
 use sango_domain::{ApplicationMethod, CaseProfile, ContractTerms, Coordinates, FacilityDraft, FacilityKind, FiscalYear, HouseholdTier, LgCode, Principal, ProgramRules, ServiceCapacity, ServiceType, Yen};
 use sango_hub::config::{Mode, ServeConfig};
 use sango_hub::rate_limit::RateLimit;
+use sango_service::booking::WriterStats;
 use sango_service::{Caller, Hub};
 use sango_store::calendar::DayCount;
 use sango_store::{ConnectionTrait, DbBackend, Statement};
@@ -154,6 +155,18 @@ async fn serve(hub: Hub) -> anyhow::Result<String> {
     Ok(format!("http://{addr}/graphql"))
 }
 
+/// The mean size of the groups the booking writer wrote since `before`, for the group-commit
+/// variant (the first); empty for the other.
+fn group_sizes(hub: &Hub, before: Option<WriterStats>, variant: usize) -> String {
+    match (before, hub.booking_writer_stats()) {
+        (Some(b), Some(a)) if variant == 0 && a.groups > b.groups => {
+            let (groups, requests) = (a.groups - b.groups, a.requests - b.requests);
+            format!(" ({groups} groups, {:.1} requests each)", requests as f64 / groups as f64)
+        }
+        _ => String::new(),
+    }
+}
+
 async fn taken(hub: &Hub, facility: i64, day: NaiveDate) -> anyhow::Result<u32> {
     Ok(sango_store::calendar::taken_on(hub.db(), facility, T, &[day]).await?[0].1)
 }
@@ -185,21 +198,25 @@ async fn main() -> anyhow::Result<()> {
         // Spread: one booking per case, round-robin over the facilities, on one day.
         let day = days.next().expect("a day");
         let jobs: Vec<_> = (0..spread_n).map(|i| (cases[i].clone(), w.facilities[i % FACILITIES], day)).collect();
+        let groups_before = w.hub.booking_writer_stats();
         let (ok, conflicts, secs) = graphql_run(gql, &token, jobs).await.context("spread run")?;
+        let spread_groups = group_sizes(&w.hub, groups_before, variant);
         let mut booked = 0;
         for f in &w.facilities {
             booked += taken(&w.hub, *f, day).await?;
         }
         overbooked |= booked as usize != ok;
-        rows.push((format!("GraphQL `book`, {label}, spread over {FACILITIES} facilities"), spread_n, ok, conflicts, Some(booked), secs, false));
+        rows.push((format!("GraphQL `book`, {label}, spread over {FACILITIES} facilities{spread_groups}"), spread_n, ok, conflicts, Some(booked), secs, false));
         // Hot: every client on one facility and day with `hot_capacity` slots.
         let hot_day = days.next().expect("a day");
         w.hub.set_capacity(&Caller::Principal(Principal::Admin), hot, T, hot_day, hot_day, i64::from(hot_capacity)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let jobs: Vec<_> = (0..hot_n).map(|i| (cases[spread_n + i].clone(), hot, hot_day)).collect();
+        let groups_before = w.hub.booking_writer_stats();
         let (ok, conflicts, secs) = graphql_run(gql, &token, jobs).await.context("hot run")?;
+        let hot_groups = group_sizes(&w.hub, groups_before, variant);
         let hot_taken = taken(&w.hub, hot, hot_day).await?;
         overbooked |= hot_taken > hot_capacity || ok as u32 != hot_taken;
-        rows.push((format!("GraphQL `book`, {label}, one hot slot ({hot_capacity} free)"), hot_n, ok, conflicts, Some(hot_taken), secs, true));
+        rows.push((format!("GraphQL `book`, {label}, one hot slot ({hot_capacity} free){hot_groups}"), hot_n, ok, conflicts, Some(hot_taken), secs, true));
     }
 
     // Baselines on the same database: the bare conditional update, spread and hot.

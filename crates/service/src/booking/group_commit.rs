@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDate;
 use sango_booking::FreeSlots;
@@ -66,13 +67,33 @@ type Reply = oneshot::Sender<ServiceResult<Written>>;
 
 /// The sending end of the writer's queue; every clone of the hub that books holds one.
 #[derive(Clone)]
-pub(crate) struct BookingQueue(mpsc::Sender<(Pending, Reply)>);
+pub(crate) struct BookingQueue {
+    sender: mpsc::Sender<(Pending, Reply)>,
+    stats: Arc<WriterCounts>,
+}
+
+/// What the writer has done so far.
+#[derive(Default)]
+struct WriterCounts {
+    groups: AtomicU64,
+    requests: AtomicU64,
+}
+
+/// How many groups the booking writer has written and how many requests they held: their mean
+/// size is how much each commit was shared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriterStats {
+    pub groups: u64,
+    pub requests: u64,
+}
 
 impl BookingQueue {
     /// Starts the writer over `hub`, which must hold no queue itself: the writer then stops once
     /// the last hub holding this queue is dropped.
     pub(crate) fn start(hub: Hub) -> Self {
-        let (tx, mut rx) = mpsc::channel::<(Pending, Reply)>(QUEUE_DEPTH);
+        let (sender, mut rx) = mpsc::channel::<(Pending, Reply)>(QUEUE_DEPTH);
+        let stats = Arc::new(WriterCounts::default());
+        let counts = stats.clone();
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut group = vec![first];
@@ -82,6 +103,8 @@ impl BookingQueue {
                         Err(_) => break,
                     }
                 }
+                counts.groups.fetch_add(1, Ordering::Relaxed);
+                counts.requests.fetch_add(group.len() as u64, Ordering::Relaxed);
                 let (pending, replies): (Vec<Pending>, Vec<Reply>) = group.into_iter().unzip();
                 let answers = hub.write_group(&pending).await;
                 for (reply, answer) in replies.into_iter().zip(answers) {
@@ -90,13 +113,17 @@ impl BookingQueue {
                 }
             }
         });
-        Self(tx)
+        Self { sender, stats }
+    }
+
+    pub(crate) fn stats(&self) -> WriterStats {
+        WriterStats { groups: self.stats.groups.load(Ordering::Relaxed), requests: self.stats.requests.load(Ordering::Relaxed) }
     }
 
     /// Queues one request and waits for its answer.
     pub(crate) async fn submit(&self, pending: Pending) -> ServiceResult<Written> {
         let (reply, answer) = oneshot::channel();
-        self.0.send((pending, reply)).await.map_err(|_| ServiceError::internal("the booking writer has stopped"))?;
+        self.sender.send((pending, reply)).await.map_err(|_| ServiceError::internal("the booking writer has stopped"))?;
         answer.await.map_err(|_| ServiceError::internal("the booking writer stopped before answering"))?
     }
 }
