@@ -4,6 +4,7 @@
 //! on each of its dates with a conditional update, and any full date rolls that booking back
 //! whole. Retrying with the same idempotency key returns the same booking.
 
+mod decide;
 pub(crate) mod group_commit;
 mod holdings;
 
@@ -18,10 +19,11 @@ use sango_store::bookings::Booking;
 use sango_store::cases::Case;
 use sha2::{Digest, Sha256};
 
+use sango_domain::audit::Access;
 use crate::audit::Touched;
 use crate::auth::Caller;
 use crate::cases::reference;
-use crate::error::{Problem, ServiceError, ServiceResult};
+use crate::error::{ErrorCode, Problem, ServiceError, ServiceResult};
 use crate::hub::Hub;
 pub use group_commit::WriterStats;
 use group_commit::{Pending, Written};
@@ -111,8 +113,8 @@ impl Hub {
         answers.into_iter().map(|a| a.expect("every request answered")).collect()
     }
 
-    /// Every check a first-come booking must pass before it is queued for the writer, which then
-    /// checks it against what the case holds, under the case's lock.
+    /// The checks of a first-come request that need neither its case nor the database (but a
+    /// retry under a stored key is answered here): the writer decides the rest, see [`decide`].
     async fn check_booking(&self, caller: &Caller, req: &BookRequest) -> ServiceResult<Checked> {
         let dates = req.checked_dates()?;
         let fingerprint = req.fingerprint(&dates);
@@ -124,20 +126,14 @@ impl Hub {
                 return Ok(Checked::Replayed(found));
             }
         }
-        let case = self.find_case(caller, &req.case).await?;
-        let rules = self.check_offer(&case, req.facility_id, req.service_type, &dates).await?;
-        if rules.application.method == ApplicationMethod::Lottery {
-            return Err(ServiceError::bad_input("case", format!("{} allocates by lottery: apply for the slots instead", case.profile.municipality)));
-        }
-        check_window(&rules.application, dates[0], self.now())?;
+        let case_ref = req.case.trim().to_owned();
         let reference = reference('B');
-        let audit = self.write_record(caller, "BOOKED", "booking", Touched::new([reference.clone()], [case.reference.clone()]))?;
+        let audit = self.write_record(caller, "BOOKED", "booking", Touched::new([reference.clone()], [case_ref.clone()]))?;
+        let refused = self.audit_record(caller, Access::Read, "case", "case", Touched::new([case_ref.clone()], []), ErrorCode::NotFound.as_str());
         Ok(Checked::Ready(Pending {
+            caller: *caller,
             reference,
-            case_id: case.id,
-            case_ref: case.reference,
-            multiples: case.profile.multiples,
-            rules,
+            case_ref,
             facility_id: req.facility_id,
             service_type: req.service_type,
             dates,
@@ -145,7 +141,19 @@ impl Hub {
             fingerprint,
             actor: caller.actor(),
             audit,
+            refused,
         }))
+    }
+
+    /// Every rule of a first-come booking that does not depend on what the case holds: those of
+    /// [`Hub::check_offer`], a programme that books first come, and the application window.
+    pub(crate) async fn check_first_come(&self, case: &Case, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> ServiceResult<Arc<ProgramRules>> {
+        let rules = self.check_offer(case, facility, t, dates).await?;
+        if rules.application.method == ApplicationMethod::Lottery {
+            return Err(ServiceError::bad_input("case", format!("{} allocates by lottery: apply for the slots instead", case.profile.municipality)));
+        }
+        check_window(&rules.application, dates[0], self.now())?;
+        Ok(rules)
     }
 
     /// The caller's answer to a written request.

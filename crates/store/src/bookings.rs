@@ -191,15 +191,6 @@ pub async fn of_case(c: &impl ConnectionTrait, case_id: i64) -> StoreResult<Vec<
     with_days(c, rows).await
 }
 
-/// The bookings of several cases (cancelled ones too), oldest first.
-pub async fn of_cases(c: &impl ConnectionTrait, case_ids: &[i64]) -> StoreResult<Vec<Booking>> {
-    if case_ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let rows = booking::Entity::find().filter(booking::Column::CaseId.is_in(case_ids.to_vec())).order_by_asc(booking::Column::Id).all(c).await?;
-    with_days(c, rows).await
-}
-
 /// A facility's bookings with a day between `from` and `to`, oldest first.
 pub async fn at_facility(c: &impl ConnectionTrait, facility: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<Booking>> {
     let rows = booking::Entity::find()

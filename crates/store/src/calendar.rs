@@ -127,31 +127,28 @@ pub struct SlotState {
     pub capacity: u32,
 }
 
-/// Slots per locking read (3 values each).
+/// Slots per locking statement (3 values each).
 const LOCK_CHUNK: usize = 1_000;
 
-/// Reads the taken count and capacity of each slot and holds them until the transaction ends:
-/// missing slot rows are created first (none taken), then PostgreSQL locks the rows in key order
-/// (so that two writers cannot deadlock on them); on SQLite the write transaction holds the
-/// database's write lock from its start. The caller then decides what to take and stores the new
-/// counts with [`set_taken`], knowing that nothing changed in between.
+/// Reads the taken count and capacity of each slot and holds them until the transaction ends,
+/// with one upsert per chunk that creates a missing slot row (none taken), leaves an existing one
+/// as it is and returns it with the capacity of its day. On PostgreSQL the upsert locks the rows
+/// (in key order when `keys` are sorted, so that two writers cannot deadlock on them); on SQLite
+/// the write transaction holds the database's write lock from its start. The caller then decides
+/// what to take and stores the new counts with [`set_taken`], knowing that nothing changed in
+/// between.
 pub async fn lock_slots(c: &impl ConnectionTrait, keys: &[(i64, ServiceType, NaiveDate)]) -> StoreResult<Vec<SlotState>> {
-    use slot::Column as C;
     let backend = c.get_database_backend();
-    for chunk in keys.chunks(500) {
-        let models = chunk.iter().map(|(f, t, d)| slot::ActiveModel { facility_id: Set(*f), service_type: Set(t.as_str().to_owned()), date: Set(*d), taken: Set(0) });
-        slot::Entity::insert_many(models).on_conflict(OnConflict::columns([C::FacilityId, C::ServiceType, C::Date]).do_nothing().to_owned()).exec_without_returning(c).await?;
-    }
     let mark = placeholder(backend);
-    let capacity = capacity_sql("sl.facility_id", "sl.service_type", "sl.date");
-    let lock = if backend == DbBackend::Postgres { " FOR UPDATE OF sl" } else { "" };
+    let capacity = capacity_sql("slot.facility_id", "slot.service_type", "slot.date");
     let mut states = Vec::with_capacity(keys.len());
     for chunk in keys.chunks(LOCK_CHUNK) {
-        let tuples: Vec<String> = (0..chunk.len()).map(|i| format!("({}, {}, {})", mark(3 * i + 1), mark(3 * i + 2), mark(3 * i + 3))).collect();
+        let rows: Vec<String> = (0..chunk.len()).map(|i| format!("({}, {}, {}, 0)", mark(3 * i + 1), mark(3 * i + 2), mark(3 * i + 3))).collect();
         let sql = format!(
-            "SELECT sl.facility_id, sl.service_type, sl.date, CAST(sl.taken AS BIGINT) AS taken, CAST({capacity} AS BIGINT) AS capacity FROM slot sl \
-             WHERE (sl.facility_id, sl.service_type, sl.date) IN (VALUES {}) ORDER BY sl.facility_id, sl.service_type, sl.date{lock}",
-            tuples.join(", ")
+            "INSERT INTO slot (facility_id, service_type, date, taken) VALUES {} \
+             ON CONFLICT (facility_id, service_type, date) DO UPDATE SET taken = slot.taken \
+             RETURNING facility_id, service_type, date, CAST(taken AS BIGINT) AS taken, CAST({capacity} AS BIGINT) AS capacity",
+            rows.join(", ")
         );
         let values: Vec<sea_orm::Value> = chunk.iter().flat_map(|(f, t, d)| [(*f).into(), t.as_str().into(), (*d).into()]).collect();
         for row in c.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {

@@ -1,8 +1,8 @@
 //! Cases: pseudonymous mother–infant records registered by their municipality.
 
-use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder};
-use sango_domain::{CaseProfile, HouseholdTier, LgCode};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Statement};
+use sango_domain::{BookingStatus, CaseProfile, HouseholdTier, LgCode, ServiceType};
 
 use crate::entity::care_case;
 use crate::error::{StoreError, StoreResult};
@@ -59,25 +59,55 @@ pub async fn by_id(c: &impl ConnectionTrait, id: i64) -> StoreResult<Option<Case
     care_case::Entity::find_by_id(id).one(c).await?.map(to_record).transpose()
 }
 
-/// Locks the given cases until the transaction ends, so that checks of what a case has already
-/// booked hold until its new booking is written. PostgreSQL locks the rows (in id order, so that
-/// two writers cannot deadlock on them); SQLite needs nothing more than the write transaction,
-/// which holds the database's write lock from its start (see `begin_write`).
-pub async fn lock(c: &impl ConnectionTrait, ids: &[i64]) -> StoreResult<()> {
-    if ids.is_empty() || c.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
+/// A case with the days it holds: every day of its bookings that are not cancelled, by type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseHolding {
+    pub case: Case,
+    pub held: Vec<(ServiceType, NaiveDate)>,
+}
+
+/// References per read (one value each).
+const HOLDING_CHUNK: usize = 500;
+
+/// The cases with these references, each with the days it holds, read with one statement per
+/// chunk. On PostgreSQL the cases are first locked (in id order, so that two writers cannot
+/// deadlock on them) until the transaction ends, so that what a case holds cannot change before
+/// the transaction's own bookings are written; the read comes after the lock, in a statement of
+/// its own, because a statement that waited for a lock still reads joined rows as they were when
+/// it began. On SQLite the write transaction holds the database's write lock from its start (see
+/// `begin_write`). References not found are left out.
+pub async fn holdings_locked(c: &impl ConnectionTrait, references: &[&str]) -> StoreResult<Vec<CaseHolding>> {
+    let backend = c.get_database_backend();
+    let postgres = backend == DbBackend::Postgres;
+    let mut out: Vec<CaseHolding> = Vec::with_capacity(references.len());
+    for chunk in references.chunks(HOLDING_CHUNK) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| if postgres { format!("${i}") } else { format!("?{i}") }).collect();
+        let values: Vec<sea_orm::Value> = chunk.iter().map(|r| (*r).into()).collect();
+        if postgres {
+            let lock = format!("SELECT id FROM care_case WHERE reference IN ({}) ORDER BY id FOR UPDATE", marks.join(", "));
+            c.query_all_raw(Statement::from_sql_and_values(backend, lock, values.clone())).await?;
+        }
+        let sql = format!(
+            "SELECT c.*, b.service_type AS held_type, d.date AS held_date FROM care_case c \
+             LEFT JOIN booking b ON b.case_id = c.id AND b.status <> '{cancelled}' LEFT JOIN booking_day d ON d.booking_id = b.id \
+             WHERE c.reference IN ({}) ORDER BY c.id",
+            marks.join(", "),
+            cancelled = BookingStatus::Cancelled.as_str(),
+        );
+        for row in c.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {
+            let model = care_case::Model::from_query_result(&row, "")?;
+            if out.last().is_none_or(|h| h.case.id != model.id) {
+                out.push(CaseHolding { case: to_record(model)?, held: Vec::new() });
+            }
+            let held_type: Option<String> = row.try_get("", "held_type")?;
+            let held_date: Option<NaiveDate> = row.try_get("", "held_date")?;
+            if let (Some(t), Some(date), Some(h)) = (held_type, held_date, out.last_mut()) {
+                let t = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("booking", h.case.id, e.to_string()))?;
+                h.held.push((t, date));
+            }
+        }
     }
-    use sea_orm::QuerySelect;
-    care_case::Entity::find()
-        .select_only()
-        .column(care_case::Column::Id)
-        .filter(care_case::Column::Id.is_in(ids.to_vec()))
-        .order_by_asc(care_case::Column::Id)
-        .lock_exclusive()
-        .into_tuple::<i64>()
-        .all(c)
-        .await?;
-    Ok(())
+    Ok(out)
 }
 
 /// Several cases by id.

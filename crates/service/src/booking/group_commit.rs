@@ -1,27 +1,24 @@
-//! Group commit of first-come bookings. One writer task drains the queue of checked booking
-//! requests into one write transaction. Under the locks of the group's cases and slots it reads
-//! what those cases hold and how many places each slot has left, decides every request in order
-//! in memory (a request that would pass a programme limit is refused; one with a full day takes
-//! nothing), then stores the new slot counts, the bookings, their events and their audit entries
-//! with a few statements for the whole group (the audit head is read and moved once), commits
-//! once, mirrors what was taken and answers each caller. The first request of a group never waits
-//! for company: the writer takes whatever is already queued, and no more.
+//! Group commit of first-come bookings. One writer task drains the queue of booking requests
+//! into one write transaction, in which the group is decided (see [`super::decide`]: each request
+//! against its case, what the case holds and the slots left, under their locks), then the new
+//! slot counts, the bookings, their events and their audit entries are stored with a few
+//! statements for the whole group (the audit head is read and moved once); the group commits
+//! once, what was taken is mirrored, and each caller gets its own answer. The first request of a
+//! group never waits for company: the writer takes whatever is already queued, and no more.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDate;
-use sango_booking::FreeSlots;
 use sango_domain::audit::AuditRecord;
-use sango_domain::{BookingSource, ProgramRules, ServiceType};
+use sango_domain::{BookingSource, ServiceType};
 use sango_store::bookings::{Booking, NewBooking};
-use sango_store::calendar::DayCount;
 use sango_store::events::NewEvent;
-use sango_store::{DatabaseTransaction, StoreError};
+use sango_store::StoreError;
 use tokio::sync::{mpsc, oneshot};
 
-use super::Holdings;
+use super::decide::Decision;
+use crate::auth::Caller;
 use crate::error::{ServiceError, ServiceResult};
 use crate::hub::Hub;
 
@@ -31,17 +28,13 @@ const MAX_GROUP: usize = 64;
 /// Requests queued for the writer before senders wait as well.
 const QUEUE_DEPTH: usize = 1_024;
 
-/// A booking request that passed every rule that does not depend on what its case holds, ready
-/// to be decided and written.
+/// A booking request whose input is valid, ready to be decided against its case and written.
 #[derive(Clone, Debug)]
 pub(crate) struct Pending {
+    pub(crate) caller: Caller,
     pub(crate) reference: String,
-    pub(crate) case_id: i64,
+    /// The case as the request names it.
     pub(crate) case_ref: String,
-    /// Infants cared for, for limits that multiply with them.
-    pub(crate) multiples: u32,
-    /// The case's programme for the fiscal year of the dates.
-    pub(crate) rules: Arc<ProgramRules>,
     pub(crate) facility_id: i64,
     pub(crate) service_type: ServiceType,
     /// Sorted and distinct.
@@ -49,9 +42,11 @@ pub(crate) struct Pending {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) fingerprint: String,
     pub(crate) actor: String,
-    /// The audit entry, made in the caller's task (it records how the request came in); its
-    /// time is set to the group's when written.
+    /// The audit entries, made in the caller's task (they record how the request came in); their
+    /// time is set to the group's when written. `audit` is the booking's; `refused` is written
+    /// instead when the caller may not see the case.
     pub(crate) audit: AuditRecord,
+    pub(crate) refused: AuditRecord,
 }
 
 /// What became of one request of a group.
@@ -170,14 +165,14 @@ impl Hub {
     async fn try_group(&self, group: &[Pending]) -> Result<Vec<ServiceResult<Written>>, GroupError> {
         use GroupError::BeforeCommit;
         let txn = sango_store::begin_write(&self.db).await.map_err(BeforeCommit)?;
-        let answers = decide(&txn, group).await.map_err(BeforeCommit)?;
-        let takers: Vec<&Pending> = group.iter().zip(&answers).filter(|(_, a)| a.is_none()).map(|(p, _)| p).collect();
+        let decided = self.decide(&txn, group).await.map_err(BeforeCommit)?;
+        let takers: Vec<(&Pending, i64)> = group.iter().zip(&decided.answers).filter_map(|(p, d)| d.taken_by().map(|case_id| (p, case_id))).collect();
         let at = self.now();
         let news: Vec<NewBooking<'_>> = takers
             .iter()
-            .map(|p| NewBooking {
+            .map(|(p, case_id)| NewBooking {
                 reference: &p.reference,
-                case_id: p.case_id,
+                case_id: *case_id,
                 facility_id: p.facility_id,
                 service_type: p.service_type,
                 dates: &p.dates,
@@ -186,88 +181,32 @@ impl Hub {
                 fingerprint: &p.fingerprint,
             })
             .collect();
-        let items: Vec<(&NewBooking<'_>, &str)> = news.iter().zip(&takers).map(|(n, p)| (n, p.actor.as_str())).collect();
+        let items: Vec<(&NewBooking<'_>, &str)> = news.iter().zip(&takers).map(|(n, (p, _))| (n, p.actor.as_str())).collect();
         let stored = sango_store::bookings::insert_all(&txn, &items, at).await.map_err(BeforeCommit)?;
-        let subjects: Vec<String> = takers.iter().map(|p| format!("booking:{}", p.reference)).collect();
+        let subjects: Vec<String> = takers.iter().map(|(p, _)| format!("booking:{}", p.reference)).collect();
         let data: Vec<serde_json::Value> =
-            takers.iter().map(|p| serde_json::json!({ "case": p.case_ref, "facility": p.facility_id, "serviceType": p.service_type, "dates": p.dates })).collect();
+            takers.iter().map(|(p, _)| serde_json::json!({ "case": p.case_ref, "facility": p.facility_id, "serviceType": p.service_type, "dates": p.dates })).collect();
         let events: Vec<NewEvent<'_>> =
-            takers.iter().zip(&subjects).zip(&data).map(|((p, subject), data)| NewEvent { at, actor: &p.actor, kind: "BOOKED", subject, reason: None, data }).collect();
+            takers.iter().zip(&subjects).zip(&data).map(|(((p, _), subject), data)| NewEvent { at, actor: &p.actor, kind: "BOOKED", subject, reason: None, data }).collect();
         sango_store::events::append_all(&txn, &events).await.map_err(BeforeCommit)?;
-        let records: Vec<AuditRecord> = takers.iter().map(|p| AuditRecord { at, ..p.audit.clone() }).collect();
+        let records: Vec<AuditRecord> =
+            takers.iter().map(|(p, _)| &p.audit).chain(decided.refusals.iter().map(|i| &group[*i].refused)).map(|r| AuditRecord { at, ..r.clone() }).collect();
         sango_store::audit::append_all(&txn, records).await.map_err(BeforeCommit)?;
         txn.commit().await.map_err(|e| GroupError::AtCommit(e.into()))?;
 
         let mut stored = stored.into_iter();
-        Ok(answers
+        Ok(decided
+            .answers
             .into_iter()
-            .map(|a| {
-                a.unwrap_or_else(|| {
+            .map(|d| match d {
+                Decision::Answer(a) => a,
+                Decision::Take { .. } => {
                     let b = stored.next().expect("one stored booking per taker");
                     let dates: Vec<NaiveDate> = b.days.iter().map(|d| d.date).collect();
                     self.slots_changed(b.facility_id, b.service_type, &dates, 1);
                     Ok(Written::Booked(Box::new(b)))
-                })
+                }
             })
             .collect())
     }
-}
-
-/// A slot: facility, type and date.
-type SlotKey = (i64, ServiceType, NaiveDate);
-
-fn slot_keys(p: &Pending) -> Vec<SlotKey> {
-    p.dates.iter().map(|d| (p.facility_id, p.service_type, *d)).collect()
-}
-
-/// Decides each request of the group in order, inside `txn`: a retry of a stored key, a refusal
-/// by the case's limits, CONFLICT for full days, or taken (`None`). Locks the group's cases and
-/// slots and stores the slots' new counts; the caller writes the bookings taken.
-async fn decide(txn: &DatabaseTransaction, group: &[Pending]) -> Result<Vec<Option<ServiceResult<Written>>>, StoreError> {
-    let keys: Vec<&str> = group.iter().filter_map(|p| p.idempotency_key.as_deref()).collect();
-    let mut used: HashSet<String> = sango_store::bookings::existing_keys(txn, &keys).await?.into_iter().collect();
-    let mut cases: Vec<i64> = group.iter().map(|p| p.case_id).collect();
-    cases.sort_unstable();
-    cases.dedup();
-    sango_store::cases::lock(txn, &cases).await?;
-    let mut held: HashMap<i64, Holdings> = cases.iter().map(|c| (*c, Holdings::default())).collect();
-    for b in sango_store::bookings::of_cases(txn, &cases).await? {
-        held.entry(b.case_id).or_default().hold(&b);
-    }
-    let mut slots: Vec<SlotKey> = group.iter().flat_map(slot_keys).collect();
-    slots.sort_unstable();
-    slots.dedup();
-    let states = sango_store::calendar::lock_slots(txn, &slots).await?;
-    let before: HashMap<SlotKey, u32> = states.iter().map(|s| ((s.facility_id, s.service_type, s.date), s.taken)).collect();
-    let mut free = FreeSlots::new(states.iter().map(|s| ((s.facility_id, s.service_type, s.date), s.capacity, s.taken)));
-
-    let mut answers = Vec::with_capacity(group.len());
-    for p in group {
-        if p.idempotency_key.as_ref().is_some_and(|k| used.contains(k)) {
-            answers.push(Some(Ok(Written::KeyTaken)));
-            continue;
-        }
-        let holdings = held.entry(p.case_id).or_default();
-        if let Err(e) = holdings.check(&p.rules, p.multiples, p.service_type, &p.dates) {
-            answers.push(Some(Err(e)));
-            continue;
-        }
-        match free.take_all(&slot_keys(p)) {
-            Ok(()) => {
-                holdings.add(p.service_type, &p.dates);
-                used.extend(p.idempotency_key.clone());
-                answers.push(None);
-            }
-            Err(full) => {
-                let days: Vec<NaiveDate> = full.iter().map(|(_, _, d)| *d).collect();
-                answers.push(Some(Err(Hub::full_days(p.service_type, &days))));
-            }
-        }
-    }
-    let counts: Vec<DayCount> = free
-        .taken()
-        .map(|(k @ (facility_id, service_type, date), n)| DayCount { facility_id, service_type, date, count: before.get(&k).copied().unwrap_or(0) + n })
-        .collect();
-    sango_store::calendar::set_taken(txn, &counts).await?;
-    Ok(answers)
 }

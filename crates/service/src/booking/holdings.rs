@@ -1,7 +1,7 @@
 //! What a case already holds, and the check of a new booking against it: no second booking of a
 //! type on the same day, and the programme's yearly limits. No IO: the booking writer runs it
-//! inside its write transaction over what it read there, and the lottery and waitlist over what
-//! they read.
+//! inside its write transaction over what it read there (see [`super::decide`]), and the lottery
+//! and waitlist over what they read.
 
 use chrono::NaiveDate;
 use sango_booking::{Usage, check_limits};
@@ -14,6 +14,12 @@ use crate::error::{ServiceError, ServiceResult};
 /// the slot was held).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Holdings(Vec<(ServiceType, NaiveDate)>);
+
+impl From<Vec<(ServiceType, NaiveDate)>> for Holdings {
+    fn from(held: Vec<(ServiceType, NaiveDate)>) -> Self {
+        Self(held)
+    }
+}
 
 impl Holdings {
     pub(crate) fn of<'a>(bookings: impl IntoIterator<Item = &'a Booking>) -> Self {
