@@ -71,16 +71,16 @@ pub(crate) fn check_dates(dates: &[NaiveDate]) -> ServiceResult<Vec<NaiveDate>> 
 
 /// A request after its checks: already answered (a retry), or ready to write.
 enum Checked {
-    Replayed(Booking),
-    Ready(Pending),
+    Replayed(Box<Booking>),
+    Ready(Box<Pending>),
 }
 
 impl Hub {
     /// Books the slots for a case, first come first served, or fails with CONFLICT naming the full days.
     pub async fn book(&self, caller: &Caller, req: BookRequest) -> ServiceResult<Booking> {
         let pending = match self.check_booking(caller, &req).await? {
-            Checked::Replayed(b) => return Ok(b),
-            Checked::Ready(p) => p,
+            Checked::Replayed(b) => return Ok(*b),
+            Checked::Ready(p) => *p,
         };
         let written = match &self.booking_queue {
             Some(queue) => queue.submit(pending.clone()).await,
@@ -97,10 +97,10 @@ impl Hub {
         let mut ready = Vec::new();
         for (i, (caller, req)) in requests.iter().enumerate() {
             match self.check_booking(caller, req).await {
-                Ok(Checked::Replayed(b)) => answers.push(Some(Ok(b))),
+                Ok(Checked::Replayed(b)) => answers.push(Some(Ok(*b))),
                 Ok(Checked::Ready(p)) => {
                     answers.push(None);
-                    ready.push((i, p));
+                    ready.push((i, *p));
                 }
                 Err(e) => answers.push(Some(Err(e))),
             }
@@ -123,14 +123,14 @@ impl Hub {
                 return Err(ServiceError::bad_input("idempotencyKey", "an idempotency key is 1 to 128 characters"));
             }
             if let Some(found) = self.replay(caller, key, &fingerprint).await? {
-                return Ok(Checked::Replayed(found));
+                return Ok(Checked::Replayed(Box::new(found)));
             }
         }
         let case_ref = req.case.trim().to_owned();
         let reference = reference('B');
         let audit = self.write_record(caller, "BOOKED", "booking", Touched::new([reference.clone()], [case_ref.clone()]))?;
         let refused = self.audit_record(caller, Access::Read, "case", "case", Touched::new([case_ref.clone()], []), ErrorCode::NotFound.as_str());
-        Ok(Checked::Ready(Pending {
+        Ok(Checked::Ready(Box::new(Pending {
             caller: *caller,
             reference,
             case_ref,
@@ -142,7 +142,7 @@ impl Hub {
             actor: caller.actor(),
             audit,
             refused,
-        }))
+        })))
     }
 
     /// Every rule of a first-come booking that does not depend on what the case holds: those of
