@@ -116,6 +116,7 @@ impl Hub {
     /// The checks of a first-come request that need neither its case nor the database (but a
     /// retry under a stored key is answered here): the writer decides the rest, see [`decide`].
     async fn check_booking(&self, caller: &Caller, req: &BookRequest) -> ServiceResult<Checked> {
+        caller.require()?;
         let dates = req.checked_dates()?;
         let fingerprint = req.fingerprint(&dates);
         if let Some(key) = &req.idempotency_key {
