@@ -82,32 +82,52 @@ pub struct WriterStats {
     pub requests: u64,
 }
 
+/// Writers of one hub on PostgreSQL.
+const POSTGRES_WRITERS: usize = 3;
+
+/// The next group: the first request to arrive and whatever else is queued by then, up to
+/// [`MAX_GROUP`]; `None` once every sender is gone.
+async fn next_group(rx: &tokio::sync::Mutex<mpsc::Receiver<(Pending, Reply)>>) -> Option<Vec<(Pending, Reply)>> {
+    let mut rx = rx.lock().await;
+    let mut group = vec![rx.recv().await?];
+    while group.len() < MAX_GROUP {
+        match rx.try_recv() {
+            Ok(next) => group.push(next),
+            Err(_) => break,
+        }
+    }
+    Some(group)
+}
+
 impl BookingQueue {
-    /// Starts the writer over `hub`, which must hold no queue itself: the writer then stops once
-    /// the last hub holding this queue is dropped.
+    /// Starts the writers over `hub`, which must hold no queue itself: they stop once the last
+    /// hub holding this queue is dropped. SQLite lets one transaction write at a time, so it gets
+    /// one writer; on PostgreSQL several groups are written at once (their cases, slots and the
+    /// audit head are locked in the same order by each, so they wait for one another where they
+    /// meet and never deadlock), so that one group's round trips overlap another's.
     pub(crate) fn start(hub: Hub) -> Self {
-        let (sender, mut rx) = mpsc::channel::<(Pending, Reply)>(QUEUE_DEPTH);
+        let writers = match sango_store::connect::backend(&hub.db) {
+            sango_store::Backend::Postgres => POSTGRES_WRITERS,
+            sango_store::Backend::Sqlite => 1,
+        };
+        let (sender, rx) = mpsc::channel::<(Pending, Reply)>(QUEUE_DEPTH);
+        let rx = Arc::new(tokio::sync::Mutex::new(rx));
         let stats = Arc::new(WriterCounts::default());
-        let counts = stats.clone();
-        tokio::spawn(async move {
-            while let Some(first) = rx.recv().await {
-                let mut group = vec![first];
-                while group.len() < MAX_GROUP {
-                    match rx.try_recv() {
-                        Ok(next) => group.push(next),
-                        Err(_) => break,
+        for _ in 0..writers {
+            let (hub, rx, counts) = (hub.clone(), rx.clone(), stats.clone());
+            tokio::spawn(async move {
+                while let Some(group) = next_group(&rx).await {
+                    counts.groups.fetch_add(1, Ordering::Relaxed);
+                    counts.requests.fetch_add(group.len() as u64, Ordering::Relaxed);
+                    let (pending, replies): (Vec<Pending>, Vec<Reply>) = group.into_iter().unzip();
+                    let answers = hub.write_group(&pending).await;
+                    for (reply, answer) in replies.into_iter().zip(answers) {
+                        // A caller that has gone away keeps its booking, as when a response is lost.
+                        let _ = reply.send(answer);
                     }
                 }
-                counts.groups.fetch_add(1, Ordering::Relaxed);
-                counts.requests.fetch_add(group.len() as u64, Ordering::Relaxed);
-                let (pending, replies): (Vec<Pending>, Vec<Reply>) = group.into_iter().unzip();
-                let answers = hub.write_group(&pending).await;
-                for (reply, answer) in replies.into_iter().zip(answers) {
-                    // A caller that has gone away keeps its booking, as when a response is lost.
-                    let _ = reply.send(answer);
-                }
-            }
-        });
+            });
+        }
         Self { sender, stats }
     }
 
