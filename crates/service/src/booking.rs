@@ -4,6 +4,7 @@
 //! on each of its dates with a conditional update, and any full date rolls that booking back
 //! whole. Retrying with the same idempotency key returns the same booking.
 
+mod agreements;
 mod decide;
 pub(crate) mod group_commit;
 mod holdings;
@@ -206,14 +207,15 @@ impl Hub {
     }
 
     /// The rules that do not depend on what the case holds already: a programme for the fiscal
-    /// year, the facility, its type and the municipality's contract with it, the infant's age, the
-    /// consecutive nights. Returns the programme in force.
+    /// year, the facility, its type and a contract with it covering the dates (the
+    /// municipality's, or its agreement host's), the infant's age, the consecutive nights. Returns the programme in force.
     pub(crate) async fn check_offer(&self, case: &Case, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> ServiceResult<Arc<ProgramRules>> {
         let m = case.profile.municipality;
         let (first, last) = (dates[0], dates[dates.len() - 1]);
         let fy = FiscalYear::containing(first);
         let rules = self.rules(m, fy).await?.ok_or_else(|| ServiceError::bad_input("dates", format!("{m} has no programme for {}", fy.wareki())))?;
-        {
+        let span = (last - first).num_days() as u32 + 1;
+        let contracted = {
             // Facilities and contracts as the in-memory state mirrors them after every committed write.
             let state = self.search_state();
             if state.facilities.location(facility).is_none() {
@@ -222,9 +224,17 @@ impl Hub {
             if state.calendars.get(facility, t).is_none() {
                 return Err(ServiceError::bad_input("serviceType", format!("facility {facility} does not offer {t}")));
             }
-            let span = (last - first).num_days() as u32 + 1;
-            if state.contracts.find(m, t, facility, first, span).is_none() {
-                return Err(ServiceError::bad_input("facilityId", format!("{m} has no {t} contract with facility {facility} covering {first} to {last}")));
+            state.contracts.find(m, t, facility, first, span).is_some()
+        };
+        if !contracted {
+            // Without a contract of its own, through the host of a mutual-use agreement it belongs to.
+            let hosts = self.agreement_hosts(m, first, last).await?;
+            let state = self.search_state();
+            if !hosts.iter().any(|h| state.contracts.find(*h, t, facility, first, span).is_some()) {
+                return Err(ServiceError::bad_input(
+                    "facilityId",
+                    format!("{m} has no {t} contract with facility {facility} covering {first} to {last}, of its own or through a mutual-use agreement"),
+                ));
             }
         }
         let rule = sango_availability::check_infant(&rules, t, first, last, case.profile.infant_birth_date).map_err(ServiceError::from)?;

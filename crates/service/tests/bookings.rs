@@ -249,3 +249,34 @@ async fn facilities_record_use_on_the_day_and_not_before() {
     assert_eq!(done.days[1].outcome, Some(sango_domain::Outcome::NoShow));
     assert_eq!(hub.cancel_booking(&staff("312011"), &b.reference, "x").await.unwrap_err().code, ErrorCode::Conflict);
 }
+
+#[tokio::test]
+async fn a_member_of_a_mutual_use_agreement_books_through_its_host_while_the_agreement_covers_the_days() {
+    use sango_domain::{ApplicationMethod, FiscalYear, Principal, PrefectureCode};
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 5).await;
+    // 倉吉市 runs a first-come programme but contracts no facility: 鳥取市 hosts an agreement for it until 06-11.
+    let member = "312037";
+    hub.set_program(&staff(member), code(member), FiscalYear::new(2025).unwrap(), rules(ApplicationMethod::FirstCome, 4)).await.unwrap();
+    let k = case(&hub, member, "2025-05-01", false).await;
+    let refused = hub.book(&staff(member), request(&k, facility, &[DAY], None)).await.unwrap_err();
+    assert_eq!((refused.code, refused.field.as_deref()), (ErrorCode::BadUserInput, Some("facilityId")), "{refused}");
+
+    let coordinator = sango_service::Caller::Principal(Principal::PrefectureCoordinator(PrefectureCode::new(31).unwrap()));
+    let terms = sango_settlement::AgreementTerms {
+        code: "tottori-east".into(),
+        name: "鳥取県東部産後ケア広域化協定".into(),
+        host: code("312011"),
+        members: vec![code(member)],
+        valid_from: d("2025-04-01"),
+        valid_to: Some(d("2025-06-11")),
+    };
+    hub.register_agreement(&coordinator, terms).await.unwrap();
+    let booked = hub.book(&staff(member), request(&k, facility, &[DAY, "2025-06-11"], None)).await.unwrap();
+    assert_eq!(booked.days.len(), 2);
+    assert_eq!(hub.calendar(facility, T, d(DAY), d(DAY)).await.unwrap()[0].taken, 1);
+    // 06-12 is past the agreement's last day.
+    let past = hub.book(&staff(member), request(&k, facility, &["2025-06-12"], None)).await.unwrap_err();
+    assert_eq!((past.code, past.field.as_deref()), (ErrorCode::BadUserInput, Some("facilityId")), "{past}");
+    assert!(past.message.contains("mutual-use agreement"), "{}", past.message);
+}
