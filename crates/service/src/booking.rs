@@ -1,8 +1,9 @@
-//! First-come booking that never sells a slot twice, and cancellation. A booking is checked
-//! against its programme in the caller's task, then written by the hub's booking writer, which
-//! commits whatever requests are waiting as one group (see [`group_commit`]): each takes one slot
-//! on each of its dates with a conditional update, and any full date rolls that booking back
-//! whole. Retrying with the same idempotency key returns the same booking.
+//! First-come booking that never sells a slot twice, and cancellation. A request's input is
+//! checked in the caller's task; the hub's booking writer then decides it against its case, the
+//! case's programme and bookings and the free slots, inside the transaction that writes it
+//! together with whatever other requests are waiting (see [`group_commit`] and [`decide`]). A
+//! booking takes one slot on each of its dates, or none. Retrying with the same idempotency key
+//! returns the same booking.
 
 mod agreements;
 mod decide;
@@ -14,13 +15,13 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use sango_booking::{check_window, longest_run};
+use sango_domain::audit::Access;
 use sango_domain::{ApplicationMethod, BookingStatus, FiscalYear, ProgramRules, ServiceType};
 use sango_store::DatabaseTransaction;
 use sango_store::bookings::Booking;
 use sango_store::cases::Case;
 use sha2::{Digest, Sha256};
 
-use sango_domain::audit::Access;
 use crate::audit::Touched;
 use crate::auth::Caller;
 use crate::cases::reference;

@@ -1,10 +1,11 @@
-//! Group commit of first-come bookings. One writer task drains the queue of booking requests
-//! into one write transaction, in which the group is decided (see [`super::decide`]: each request
-//! against its case, what the case holds and the slots left, under their locks), then the new
-//! slot counts, the bookings, their events and their audit entries are stored with a few
-//! statements for the whole group (the audit head is read and moved once); the group commits
-//! once, what was taken is mirrored, and each caller gets its own answer. The first request of a
-//! group never waits for company: the writer takes whatever is already queued, and no more.
+//! Group commit of first-come bookings. A writer task (one on SQLite, several on PostgreSQL)
+//! drains the queue of booking requests into one write transaction, in which the group is
+//! decided (see [`super::decide`]: each request against its case, what the case holds and the
+//! slots left, under their locks); then the new slot counts, the bookings, their events and their
+//! audit entries are stored with a few statements for the whole group (the audit head is read and
+//! moved once), the group commits once, what was taken is mirrored, and each caller gets its own
+//! answer. The first request of a group never waits for company: the writer takes whatever is
+//! already queued, and no more.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -67,14 +68,14 @@ pub(crate) struct BookingQueue {
     stats: Arc<WriterCounts>,
 }
 
-/// What the writer has done so far.
+/// What the writers have done so far.
 #[derive(Default)]
 struct WriterCounts {
     groups: AtomicU64,
     requests: AtomicU64,
 }
 
-/// How many groups the booking writer has written and how many requests they held: their mean
+/// How many groups the booking writers have written and how many requests they held: their mean
 /// size is how much each commit was shared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WriterStats {
