@@ -252,8 +252,8 @@ async fn facilities_record_use_on_the_day_and_not_before() {
 
 #[tokio::test]
 async fn a_member_of_a_mutual_use_agreement_books_through_its_host_while_the_agreement_covers_the_days() {
-    use sango_domain::{ApplicationMethod, FiscalYear, Principal, PrefectureCode};
-    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    use sango_domain::{ApplicationMethod, FiscalYear, Outcome, Principal, PrefectureCode, Yen};
+    let (hub, clock) = hub_with_clock("2025-06-01 09:00:00").await;
     let facility = world(&hub, 5).await;
     // 倉吉市 runs a first-come programme but contracts no facility: 鳥取市 hosts an agreement for it until 06-11.
     let member = "312037";
@@ -279,4 +279,18 @@ async fn a_member_of_a_mutual_use_agreement_books_through_its_host_while_the_agr
     let past = hub.book(&staff(member), request(&k, facility, &["2025-06-12"], None)).await.unwrap_err();
     assert_eq!((past.code, past.field.as_deref()), (ErrorCode::BadUserInput, Some("facilityId")), "{past}");
     assert!(past.message.contains("mutual-use agreement"), "{}", past.message);
+
+    // The use is settled through the host: its contract prices it and it pays the facility.
+    clock.set_jst("2025-06-12 09:00:00");
+    let facility_staff = sango_service::Caller::Principal(Principal::FacilityStaff(facility));
+    for day in [DAY, "2025-06-11"] {
+        let use_ = sango_service::use_records::DayUse { date: d(day), outcome: Outcome::Used, infants: 1, sibling: false, over_four_months: false, high_need: false };
+        hub.record_use(&facility_staff, &booked.reference, use_).await.unwrap();
+    }
+    let finance = sango_service::Caller::Principal(Principal::PrefectureFinance(PrefectureCode::new(31).unwrap()));
+    let june = hub.settlement(&finance, FiscalYear::new(2025).unwrap(), Some(d("2025-06-01")), None).await.unwrap();
+    let agreement = &june.agreements.as_ref().unwrap().agreements[0];
+    let borne: Vec<(String, u64, Yen)> = agreement.members.iter().map(|m| (m.municipality.to_string(), m.uses, m.borne)).collect();
+    assert_eq!(borne, vec![("312011".into(), 0, Yen(0)), ("312037".into(), 2, Yen(72_000))], "two days at the host's 36,000");
+    assert!(june.payables.iter().all(|p| p.municipality == code("312011")), "the host pays the facility");
 }
