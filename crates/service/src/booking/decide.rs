@@ -92,11 +92,8 @@ impl Hub {
                 decided.answers.push(Decision::Answer(Err(ServiceError::not_found("case", format!("no case {}", p.case_ref)))));
                 continue;
             };
-            let fits = match self.check_first_come(&state.case, p.facility_id, p.service_type, &p.dates).await {
-                Ok(rules) => state.held.check(&rules, state.case.profile.multiples, p.service_type, &p.dates),
-                Err(e) => Err(e),
-            };
-            if let Err(e) = fits {
+            let fits = self.check_first_come(&state.case, p.facility_id, p.service_type, &p.dates).await;
+            if let Err(e) = fits.and_then(|rules| state.held.check(&rules, state.case.profile.multiples, p.service_type, &p.dates)) {
                 decided.answers.push(Decision::Answer(Err(e)));
                 continue;
             }
