@@ -103,6 +103,7 @@ impl Hub {
         self.audit_write(&txn, &admin, "seedDemo", "prefecture", crate::audit::Touched::new([prefecture.to_string()], [])).await?;
         txn.commit().await?;
         self.refresh_search().await?;
+        self.wake_pricing();
         Ok(DemoSummary {
             prefecture,
             municipalities: municipalities.len(),

@@ -35,6 +35,8 @@ pub struct Hub {
     /// The queue of the booking writer, which commits first-come bookings in groups (`None` in
     /// the writer's own clone, which writes directly).
     pub(crate) booking_queue: Option<BookingQueue>,
+    /// Prices recorded use in the background (`None` in the worker's own clone).
+    pub(crate) pricing: Option<crate::settlement::PricingWorker>,
     /// The key the hub signs access tokens with, and the external issuer it trusts.
     pub(crate) auth: Arc<AuthConfig>,
     /// Failed logins per username and client, in this process.
@@ -73,6 +75,7 @@ impl Hub {
             changes: tokio::sync::broadcast::channel(crate::live::CHANNEL_CAPACITY).0,
             offer_ttl: chrono::Duration::hours(24),
             booking_queue: None,
+            pricing: None,
             auth: Arc::new(AuthConfig { signing: SigningKey::ephemeral(), external: None, access_ttl: crate::login::ACCESS_TTL }),
             throttle: Arc::new(std::sync::Mutex::new(LoginThrottle::new(ThrottlePolicy::default()))),
             clock,
@@ -81,6 +84,8 @@ impl Hub {
         hub.reload_boundaries().await?;
         hub.refresh_search().await?;
         hub.booking_queue = Some(BookingQueue::start(hub.clone()));
+        hub.check_rule_sets().await?;
+        hub.pricing = Some(crate::settlement::PricingWorker::start(hub.clone()));
         Ok(hub)
     }
 

@@ -1,23 +1,46 @@
-//! Settlement from recorded use: gathers every used day of a fiscal year with the contract valid
-//! that day and the fee of the resident's programme, and hands them to the settlement engine.
-//! A statement once issued is stored as issued (with its rule sets and a fingerprint of its
+//! Settlement from recorded use. Statements are computed from the amounts each used day was
+//! priced at when it was recorded (`pricing`), summed in the database per month, facility,
+//! resident, payer and type; issuing reads and prices every used day of the year on its own
+//! (the contract valid that day, the fee of the resident's programme) and fingerprints them,
+//! and the two agree to the yen. A statement once issued is stored as issued (with its rule sets and a fingerprint of its
 //! inputs) and read back unchanged; a use recorded later for an issued month is settled as an
 //! adjustment in the next statement, never by changing the old one.
 
 mod agreements;
 mod inputs;
+mod pricing;
 mod top_ups;
+
+pub use pricing::PricingRun;
+pub(crate) use pricing::PricingWorker;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sango_domain::{FiscalYear, LgCode, PrefectureCode, Principal};
-use sango_settlement::{AgreementSettlement, FacilityInvoice, GrantStatement, Ledger, MunicipalityPayables, Period, PrefectureSummary, UseInput};
+use sango_settlement::{Agreement, AgreementSettlement, FacilityInvoice, GrantStatement, Ledger, MunicipalityPayables, Period, PrefectureSummary, PricedUse, RuleSet, UseInput};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::auth::Caller;
 use crate::error::{ServiceError, ServiceResult};
 use crate::hub::Hub;
-use inputs::Recorded;
+use inputs::Pricer;
+
+/// A ledger entry with when its uses were recorded (the last of them) and the stored top-up
+/// version they applied.
+struct Settled {
+    priced: PricedUse,
+    recorded_at: DateTime<Utc>,
+    top_ups: Option<String>,
+}
+
+/// What a period's statements are computed from.
+struct Basis {
+    entries: Vec<Settled>,
+    rule_sets: Vec<RuleSet>,
+    agreements: Vec<Agreement>,
+    /// SHA-256 of the use inputs, when they were read one by one.
+    fingerprint: String,
+}
 
 /// Every statement of a period that the caller may see.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -102,7 +125,35 @@ fn month_period(fy: FiscalYear, month: NaiveDate) -> ServiceResult<Period> {
 impl Hub {
     /// Every used day of a fiscal year as settlement input, in a stable order.
     pub async fn use_inputs(&self, fy: FiscalYear) -> ServiceResult<Vec<UseInput>> {
-        Ok(self.settlement_inputs(fy).await?.recorded.into_iter().map(|r| r.input).collect())
+        let days = sango_store::usage::used_days(&self.db, fy.first_day(), fy.last_day()).await?;
+        let pricer = Pricer::load(&self.db, &days).await?;
+        Ok(pricer.inputs(days)?.into_iter().map(|r| r.input).collect())
+    }
+
+    /// Every used day of `fy` read and priced on its own, with the fingerprint of their inputs.
+    async fn every_use(&self, fy: FiscalYear) -> ServiceResult<Basis> {
+        let days = sango_store::usage::used_days(&self.db, fy.first_day(), fy.last_day()).await?;
+        let pricer = Pricer::load(&self.db, &days).await?;
+        let recorded = pricer.inputs(days)?;
+        let mut sorted: Vec<&UseInput> = recorded.iter().map(|r| &r.input).collect();
+        sorted.sort_by(|a, b| (a.date, &a.booking).cmp(&(b.date, &b.booking)));
+        let fingerprint = hex::encode(Sha256::digest(serde_json::to_vec(&sorted).map_err(ServiceError::internal)?));
+        let ledger = pricer.ledger(fy)?;
+        let mut entries = Vec::with_capacity(recorded.len());
+        for r in &recorded {
+            entries.push(Settled { priced: ledger.price(&r.input)?, recorded_at: r.recorded_at, top_ups: pricer.top_ups_of(&r.input) });
+        }
+        Ok(Basis { entries, agreements: pricer.agreements_in(fy), rule_sets: pricer.rule_sets, fingerprint })
+    }
+
+    /// The stored amounts of `fy`'s used days (priced first where stale), summed per month and
+    /// key, apart for each side of every time in `split_at`.
+    async fn stored_sums(&self, fy: FiscalYear, split_at: &[DateTime<Utc>]) -> ServiceResult<Basis> {
+        self.priced_through(fy).await?;
+        let sums = sango_store::pricing::sums(&self.db, fy, split_at).await?;
+        let pricer = Pricer::load(&self.db, &[]).await?;
+        let entries = sums.into_iter().map(|s| Settled { priced: s.priced, recorded_at: s.last_recorded_at, top_ups: s.top_ups }).collect();
+        Ok(Basis { entries, agreements: pricer.agreements_in(fy), rule_sets: pricer.rule_sets, fingerprint: String::new() })
     }
 
     /// The statements of a fiscal year, or of one month of it, limited to what the caller may see.
@@ -168,37 +219,38 @@ impl Hub {
         Ok((scope_key(fy, month, wanted), wanted, pref_scope))
     }
 
-    /// Computes a report; also returns the fingerprint of its inputs (when asked: it is for
-    /// issuing) and the rule sets applied.
-    async fn compute(&self, fy: FiscalYear, month: Option<NaiveDate>, wanted: Option<LgCode>, pref_scope: Option<PrefectureCode>, sees_agreements: bool, fingerprint: bool) -> ServiceResult<(SettlementReport, String, String)> {
+    /// Computes a report; also returns the fingerprint of its inputs and the rule sets applied.
+    /// Issuing reads and prices every used day on its own and fingerprints them; otherwise the
+    /// stored amounts are summed (and the fingerprint is empty).
+    async fn compute(&self, fy: FiscalYear, month: Option<NaiveDate>, wanted: Option<LgCode>, pref_scope: Option<PrefectureCode>, sees_agreements: bool, issuing: bool) -> ServiceResult<(SettlementReport, String, String)> {
         let period = match month {
             Some(m) => month_period(fy, m)?,
             None => Period::fiscal_year(fy),
         };
-        let inputs = self.settlement_inputs(fy).await?;
-        let recorded = &inputs.recorded;
         let issued = sango_store::statements::of_year(&self.db, fy.year()).await?;
+        let basis = if issuing {
+            self.every_use(fy).await?
+        } else {
+            let mut split_at: Vec<DateTime<Utc>> = issued.iter().filter(|s| s.month.is_some()).map(|s| s.issued_at).collect();
+            split_at.sort();
+            split_at.dedup();
+            self.stored_sums(fy, &split_at).await?
+        };
         // A use is late when its month was issued (for all or for its municipality) before it was recorded.
-        let issued_before = |u: &Recorded| {
+        let issued_before = |u: &Settled| {
+            let k = &u.priced.key;
             issued.iter().any(|s| {
-                s.month.is_some_and(|m| m.year() == u.input.date.year() && m.month() == u.input.date.month())
-                    && s.municipality.as_deref().is_none_or(|m| m == u.input.resident.to_string())
+                s.month.is_some_and(|m| m.year() == k.date.year() && m.month() == k.date.month())
+                    && s.municipality.as_deref().is_none_or(|m| m == k.resident.to_string())
                     && s.issued_at < u.recorded_at
             })
         };
-        let (late, on_time): (Vec<&Recorded>, Vec<&Recorded>) = recorded.iter().partition(|u| issued_before(u));
-        let rule_sets = &inputs.rule_sets;
-        let agreements = &inputs.agreements;
+        let (late, on_time): (Vec<&Settled>, Vec<&Settled>) = basis.entries.iter().partition(|u| issued_before(u));
+        let ledger_of = |entries: &[&Settled]| Ledger::of_priced(&basis.rule_sets, &basis.agreements, entries.iter().map(|u| u.priced.clone()).collect());
         // The fiscal-year 精算書 counts every recorded use, late ones included; when none is late
         // the period's statements read the same ledger.
-        let all_uses: Vec<UseInput> = recorded.iter().map(|u| u.input.clone()).collect();
-        let year_ledger = Ledger::new(rule_sets, agreements, &all_uses)?;
-        let on_time_ledger = if late.is_empty() {
-            None
-        } else {
-            let uses: Vec<UseInput> = on_time.iter().map(|u| u.input.clone()).collect();
-            Some(Ledger::new(rule_sets, agreements, &uses)?)
-        };
+        let year_ledger = ledger_of(&basis.entries.iter().collect::<Vec<_>>())?;
+        let on_time_ledger = if late.is_empty() { None } else { Some(ledger_of(&on_time)?) };
         let ledger = on_time_ledger.as_ref().unwrap_or(&year_ledger);
         let in_scope = |m: LgCode| wanted.is_none_or(|w| w == m) && pref_scope.is_none_or(|pf| m.prefecture() == pf);
         let mut invoices = sango_settlement::facility_invoices(ledger, period);
@@ -219,8 +271,8 @@ impl Hub {
         // Late uses of months before this period are settled here, once.
         let adjustments = match month {
             Some(_) => {
-                let late: Vec<UseInput> = late.iter().filter(|u| u.input.date < period.first).map(|u| u.input.clone()).collect();
-                let late_ledger = Ledger::new(rule_sets, agreements, &late)?;
+                let late: Vec<&Settled> = late.into_iter().filter(|u| u.priced.key.date < period.first).collect();
+                let late_ledger = ledger_of(&late)?;
                 let mut adj = sango_settlement::facility_invoices(&late_ledger, Period::fiscal_year(fy));
                 for inv in &mut adj {
                     inv.lines.retain(|l| in_scope(l.resident) || in_scope(l.billed_to));
@@ -230,21 +282,13 @@ impl Hub {
             }
             None => vec![],
         };
-        // Only an issued statement carries the fingerprint of its inputs.
-        let fingerprint = if fingerprint {
-            let mut sorted: Vec<&UseInput> = recorded.iter().map(|r| &r.input).collect();
-            sorted.sort_by(|a, b| (a.date, &a.booking).cmp(&(b.date, &b.booking)));
-            hex::encode(Sha256::digest(serde_json::to_vec(&sorted).map_err(ServiceError::internal)?))
-        } else {
-            String::new()
-        };
         let agreements = sees_agreements.then(|| agreements_in_scope(sango_settlement::agreement_settlement(ledger, period), wanted, pref_scope));
         // The rule sets applied, and the stored top-up version each use's prefecture had in force.
-        let mut applied: Vec<String> = year_ledger.uses().iter().map(|u| u.rule_set.clone()).collect();
-        applied.extend(year_ledger.uses().iter().filter_map(|u| sango_settlement::top_up_version_on(&inputs.top_ups, u.input.resident.prefecture(), u.input.date)).map(|v| v.label()));
+        let mut applied: Vec<String> = basis.entries.iter().map(|u| u.priced.rule_set.clone()).collect();
+        applied.extend(basis.entries.iter().filter_map(|u| u.top_ups.clone()));
         applied.sort();
         applied.dedup();
-        let report = SettlementReport { fiscal_year: fy, period, invoices, payables, grants, prefectures, adjustments, agreements, uses: recorded.len(), issued: None };
-        Ok((report, fingerprint, applied.join(",")))
+        let report = SettlementReport { fiscal_year: fy, period, invoices, payables, grants, prefectures, adjustments, agreements, uses: basis.entries.iter().map(|u| u.priced.uses as usize).sum(), issued: None };
+        Ok((report, basis.fingerprint, applied.join(",")))
     }
 }

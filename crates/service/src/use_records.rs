@@ -49,6 +49,7 @@ impl Hub {
         let data = serde_json::json!({ "date": u.date, "outcome": u.outcome.as_str(), "infants": u.infants, "sibling": u.sibling, "overFourMonths": u.over_four_months, "highNeed": u.high_need });
         self.log(&txn, caller, "USE_RECORDED", &format!("booking:{}", booking.reference), None, data).await?;
         txn.commit().await?;
+        self.wake_pricing();
         sango_store::bookings::by_id(&self.db, booking.id).await?.ok_or_else(|| ServiceError::internal("booking vanished"))
     }
 

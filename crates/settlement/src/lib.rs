@@ -30,4 +30,4 @@ pub use statements::fiscal_year::{
 pub use statements::invoices::{FacilityInvoice, InvoiceLine, facility_invoices};
 pub use statements::payables::{MunicipalityPayables, PayableLine, municipality_payables};
 pub use statements::prefecture::{PrefectureLine, PrefectureSummary, prefecture_summary};
-pub use statements::{Ledger, PricedUse, Totals};
+pub use statements::{Ledger, PricedUse, Totals, UseKey};

@@ -58,8 +58,8 @@ pub struct UseInput {
     pub agreement: Option<String>,
 }
 
-/// The money of one use. See the module documentation for each formula.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The money of one use (or, summed, of several). See the module documentation for each formula.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UseAmounts {
     pub addition_total: Yen,
@@ -72,6 +72,26 @@ pub struct UseAmounts {
     pub prefecture: Yen,
     pub municipality: Yen,
     pub prefecture_top_up: Yen,
+}
+
+impl std::ops::Add for UseAmounts {
+    type Output = UseAmounts;
+
+    /// Field by field: the money of two uses together.
+    fn add(self, o: UseAmounts) -> UseAmounts {
+        UseAmounts {
+            addition_total: self.addition_total + o.addition_total,
+            gross_cost: self.gross_cost + o.gross_cost,
+            reduction: self.reduction + o.reduction,
+            user_pays: self.user_pays + o.user_pays,
+            public_cost: self.public_cost + o.public_cost,
+            eligible_cost: self.eligible_cost + o.eligible_cost,
+            national: self.national + o.national,
+            prefecture: self.prefecture + o.prefecture,
+            municipality: self.municipality + o.municipality,
+            prefecture_top_up: self.prefecture_top_up + o.prefecture_top_up,
+        }
+    }
 }
 
 impl UseInput {

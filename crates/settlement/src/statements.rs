@@ -1,5 +1,9 @@
 //! Statements over many uses: the priced [`Ledger`] they all read, and shared [`Totals`].
 //! Every statement sorts by its keys, so its output does not depend on the order of the input.
+//!
+//! A ledger entry ([`PricedUse`]) is one use priced on its own, or several uses with the same
+//! [`UseKey`], payer and rule set whose amounts were priced one by one and summed (as the store
+//! keeps them): statements only ever add amounts up, so either gives the same figures.
 
 pub mod agreements;
 pub mod fiscal_year;
@@ -9,24 +13,56 @@ pub mod prefecture;
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use sango_domain::{DomainError, DomainResult, LgCode, Yen};
+use sango_domain::{DomainError, DomainResult, LgCode, ServiceType, Yen};
 
 use crate::per_use::{UseAmounts, UseInput, compute};
 use crate::period::Period;
 use crate::rules::{RuleSet, rule_set_for};
 use agreements::Agreement;
 
-/// One use with its rule set, its payer and its money.
+/// What statements tell uses apart by: the day (or, for summed uses, a day of their month),
+/// whose resident, which facility and type, under which agreement.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UseKey {
+    pub date: NaiveDate,
+    pub resident: LgCode,
+    pub facility_id: i64,
+    pub facility_municipality: LgCode,
+    pub service_type: ServiceType,
+    pub agreement: Option<String>,
+}
+
+impl UseKey {
+    /// The key of one use.
+    pub fn of(u: &UseInput) -> Self {
+        UseKey {
+            date: u.date,
+            resident: u.resident,
+            facility_id: u.facility_id,
+            facility_municipality: u.facility_municipality,
+            service_type: u.service_type,
+            agreement: u.agreement.clone(),
+        }
+    }
+}
+
+/// One use with its rule set, its payer and its money, or `uses` uses sharing all of those but
+/// the money, with their amounts summed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PricedUse {
-    pub input: UseInput,
+    pub key: UseKey,
     /// The id of the rule set in force on the day of use.
     pub rule_set: String,
     /// Who pays the facility: the agreement's host, otherwise the resident municipality.
     pub payer: LgCode,
+    /// How many uses this stands for: 1 for a use priced on its own.
+    pub uses: u64,
+    /// The money of those uses, summed.
     pub amounts: UseAmounts,
 }
 
@@ -47,8 +83,10 @@ pub struct Totals {
 }
 
 impl Totals {
-    pub fn add(&mut self, a: &UseAmounts) {
-        self.uses += 1;
+    /// Adds a ledger entry: its uses and their money.
+    pub fn add(&mut self, u: &PricedUse) {
+        let a = &u.amounts;
+        self.uses += u.uses;
         self.gross_cost = self.gross_cost + a.gross_cost;
         self.reduction = self.reduction + a.reduction;
         self.user_payments = self.user_payments + a.user_pays;
@@ -79,7 +117,7 @@ impl Totals {
     /// The totals of `uses`.
     pub fn of<'a>(uses: impl IntoIterator<Item = &'a PricedUse>) -> Totals {
         let mut t = Totals::default();
-        uses.into_iter().for_each(|u| t.add(&u.amounts));
+        uses.into_iter().for_each(|u| t.add(u));
         t
     }
 }
@@ -91,35 +129,9 @@ pub(crate) fn totals_by<'a, K: Ord>(
 ) -> BTreeMap<K, Totals> {
     let mut map: BTreeMap<K, Totals> = BTreeMap::new();
     for u in uses {
-        map.entry(key(u)).or_default().add(&u.amounts);
+        map.entry(key(u)).or_default().add(u);
     }
     map
-}
-
-/// A total order on uses (date and booking first), so that the ledger's order never depends
-/// on the input's.
-fn order_key(u: &UseInput) -> impl Ord + '_ {
-    let a = u.additions;
-    (
-        (
-            u.date,
-            u.booking.as_str(),
-            u.facility_id,
-            u.resident,
-            u.facility_municipality,
-            u.service_type,
-        ),
-        (
-            u.tier,
-            u.use_ordinal,
-            u.infants,
-            u.sibling,
-            u.over_four_months,
-            u.high_need,
-        ),
-        (u.unit_price, u.user_fee, u.agreement.as_deref()),
-        (a.multiple, a.sibling, a.over_four_months, a.high_need),
-    )
 }
 
 /// Every use priced once, with the rule sets and agreements the statements need.
@@ -138,6 +150,50 @@ impl Ledger {
         agreements: &[Agreement],
         uses: &[UseInput],
     ) -> DomainResult<Ledger> {
+        let mut ledger = Self::empty(rule_sets, agreements)?;
+        for (i, u) in uses.iter().enumerate() {
+            let p = ledger
+                .price(u)
+                .map_err(|e| e.within(&format!("uses[{i}]")))?;
+            ledger.uses.push(p);
+        }
+        ledger.sort();
+        Ok(ledger)
+    }
+
+    /// A ledger of entries priced elsewhere by [`Ledger::price`] and possibly summed. Each entry
+    /// must stand for at least one use, name a rule set of `rule_sets` and the payer its key
+    /// implies. Errors name the entry (`uses[3].payer`).
+    pub fn of_priced(
+        rule_sets: &[RuleSet],
+        agreements: &[Agreement],
+        priced: Vec<PricedUse>,
+    ) -> DomainResult<Ledger> {
+        let mut ledger = Self::empty(rule_sets, agreements)?;
+        for (i, p) in priced.iter().enumerate() {
+            let at = |e: DomainError| e.within(&format!("uses[{i}]"));
+            if p.uses == 0 {
+                return Err(at(DomainError::invalid(
+                    "uses",
+                    "an entry stands for at least one use",
+                )));
+            }
+            if !ledger.rule_sets.iter().any(|rs| rs.id == p.rule_set) {
+                let msg = format!("unknown rule set '{}'", p.rule_set);
+                return Err(at(DomainError::invalid("ruleSet", msg)));
+            }
+            if ledger.payer(&p.key).map_err(at)? != p.payer {
+                let msg = format!("{} does not pay for this use", p.payer);
+                return Err(at(DomainError::invalid("payer", msg)));
+            }
+        }
+        ledger.uses = priced;
+        ledger.sort();
+        Ok(ledger)
+    }
+
+    /// A ledger of no use, after checking the rule sets and the agreements.
+    fn empty(rule_sets: &[RuleSet], agreements: &[Agreement]) -> DomainResult<Ledger> {
         for (i, rs) in rule_sets.iter().enumerate() {
             rs.validate()
                 .map_err(|e| e.within(&format!("ruleSets[{i}]")))?;
@@ -154,60 +210,66 @@ impl Ledger {
                 format!("agreement '{}' listed twice", w[0].id),
             ));
         }
-        let mut priced = Vec::with_capacity(uses.len());
-        for (i, u) in uses.iter().enumerate() {
-            let at = |e: DomainError| e.within(&format!("uses[{i}]"));
-            u.validate().map_err(at)?;
-            let rs = rule_set_for(rule_sets, u.date).ok_or_else(|| {
-                at(DomainError::invalid(
-                    "date",
-                    format!("no rule set is in force on {}", u.date),
-                ))
-            })?;
-            let payer = match &u.agreement {
-                None => u.resident,
-                Some(id) => {
-                    let a = agreements
-                        .binary_search_by(|a| a.id.as_str().cmp(id))
-                        .map(|k| &agreements[k])
-                        .map_err(|_| {
-                            at(DomainError::invalid(
-                                "agreement",
-                                format!("unknown agreement '{id}'"),
-                            ))
-                        })?;
-                    if !a.includes(u.resident) {
-                        let msg = format!("{} is not a member of agreement '{id}'", u.resident);
-                        return Err(at(DomainError::invalid("agreement", msg)));
-                    }
-                    a.host
-                }
-            };
-            priced.push(PricedUse {
-                input: u.clone(),
-                rule_set: rs.id.clone(),
-                payer,
-                amounts: compute(rs, u),
-            });
-        }
-        priced.sort_by(|a, b| order_key(&a.input).cmp(&order_key(&b.input)));
         Ok(Ledger {
             rule_sets: rule_sets.to_vec(),
             agreements,
-            uses: priced,
+            uses: Vec::new(),
         })
     }
 
-    /// Every priced use, by date and booking.
+    /// Prices one use under this ledger's rule sets and agreements, as [`Ledger::new`] does.
+    pub fn price(&self, u: &UseInput) -> DomainResult<PricedUse> {
+        u.validate()?;
+        let rs = rule_set_for(&self.rule_sets, u.date).ok_or_else(|| {
+            DomainError::invalid("date", format!("no rule set is in force on {}", u.date))
+        })?;
+        let key = UseKey::of(u);
+        Ok(PricedUse {
+            payer: self.payer(&key)?,
+            key,
+            rule_set: rs.id.clone(),
+            uses: 1,
+            amounts: compute(rs, u),
+        })
+    }
+
+    /// The agreement's host when the use falls under one (its resident must be a member),
+    /// otherwise the resident municipality.
+    fn payer(&self, key: &UseKey) -> DomainResult<LgCode> {
+        let Some(id) = &key.agreement else {
+            return Ok(key.resident);
+        };
+        let a = self
+            .agreements
+            .binary_search_by(|a| a.id.as_str().cmp(id))
+            .map(|k| &self.agreements[k])
+            .map_err(|_| DomainError::invalid("agreement", format!("unknown agreement '{id}'")))?;
+        if !a.includes(key.resident) {
+            let msg = format!("{} is not a member of agreement '{id}'", key.resident);
+            return Err(DomainError::invalid("agreement", msg));
+        }
+        Ok(a.host)
+    }
+
+    /// Orders the entries by key, then everything else, so that the ledger never depends on
+    /// the order of its input.
+    fn sort(&mut self) {
+        self.uses.sort_by(|a, b| {
+            (&a.key, a.payer, &a.rule_set, a.uses, a.amounts)
+                .cmp(&(&b.key, b.payer, &b.rule_set, b.uses, b.amounts))
+        });
+    }
+
+    /// Every entry, by key.
     pub fn uses(&self) -> &[PricedUse] {
         &self.uses
     }
 
-    /// The uses on a day of `period`.
+    /// The entries of uses on a day of `period`.
     pub fn in_period(&self, period: Period) -> impl Iterator<Item = &PricedUse> {
         self.uses
             .iter()
-            .filter(move |u| period.contains(u.input.date))
+            .filter(move |u| period.contains(u.key.date))
     }
 
     pub fn rule_sets(&self) -> &[RuleSet] {

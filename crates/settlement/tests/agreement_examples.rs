@@ -191,3 +191,25 @@ fn unknown_agreements_and_outsiders_are_refused() {
         "uses[1].userFee"
     );
 }
+
+#[test]
+fn entries_priced_elsewhere_are_checked_before_they_are_summed() {
+    let single = Ledger::new(&builtin_rule_sets(), &agreements(), &[]).unwrap();
+    let priced: Vec<_> = uses().iter().map(|u| single.price(u).unwrap()).collect();
+    assert_eq!(priced[0].payer, code("31201"));
+    assert_eq!(priced[3].payer, code("31202"), "west's host pays");
+    let of = |p: Vec<_>| Ledger::of_priced(&builtin_rule_sets(), &agreements(), p);
+    assert_eq!(of(priced.clone()).unwrap().uses().len(), 5);
+    let mut none = priced.clone();
+    none[1].uses = 0;
+    assert_eq!(of(none).unwrap_err().field, "uses[1].uses");
+    let mut wrong_payer = priced.clone();
+    wrong_payer[3].payer = code("31203");
+    assert_eq!(of(wrong_payer).unwrap_err().field, "uses[3].payer");
+    let mut unknown_rules = priced.clone();
+    unknown_rules[4].rule_set = "FY1999".into();
+    assert_eq!(of(unknown_rules).unwrap_err().field, "uses[4].ruleSet");
+    let mut outsider = priced;
+    outsider[0].key.resident = code("31204");
+    assert!(of(outsider).unwrap_err().message.contains("not a member"));
+}

@@ -5,6 +5,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
+
 use common::{MUNICIPALITIES, agreements, arb_uses, code, d};
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -12,7 +14,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use sango_domain::{FiscalYear, LgCode, PrefectureCode, Yen};
 use sango_settlement::{
-    Ledger, Period, Totals, UseInput, agreement_settlement, builtin_rule_sets, facility_invoices,
+    Ledger, Period, PricedUse, Totals, UseInput, agreement_settlement, builtin_rule_sets, facility_invoices,
     fiscal_year_statements, municipality_payables, prefecture_summary,
 };
 
@@ -26,7 +28,11 @@ fn whole() -> Period {
 
 /// Every statement the crate makes, serialised, so two runs can be compared whole.
 fn everything(uses: &[UseInput]) -> String {
-    let l = ledger(uses);
+    everything_of(&ledger(uses))
+}
+
+fn everything_of(l: &Ledger) -> String {
+    let l = l.clone();
     let mut out = Vec::new();
     for p in [
         whole(),
@@ -56,13 +62,14 @@ proptest! {
 
     #[test]
     fn shares_sum_exactly_and_nothing_is_negative(uses in arb_uses(60)) {
-        for p in ledger(&uses).uses() {
-            let a = p.amounts;
+        let l = ledger(&uses);
+        for u in &uses {
+            let a = l.price(u).unwrap().amounts;
             prop_assert_eq!(a.national + a.prefecture + a.municipality, a.eligible_cost);
             prop_assert_eq!(a.user_pays + a.public_cost, a.gross_cost);
             let all = [a.addition_total, a.gross_cost, a.reduction, a.user_pays, a.public_cost, a.eligible_cost, a.national, a.prefecture, a.municipality, a.prefecture_top_up];
             prop_assert!(all.iter().all(|y| *y >= Yen::ZERO), "{:?}", a);
-            prop_assert!(a.reduction <= p.input.user_fee);
+            prop_assert!(a.reduction <= u.user_fee);
             prop_assert!(a.prefecture_top_up <= a.public_cost - a.national - a.prefecture);
         }
     }
@@ -101,7 +108,7 @@ proptest! {
         let l = ledger(&uses);
         for fy in 2022..=2026 {
             for s in fiscal_year_statements(&l, FiscalYear::new(fy).unwrap(), &[]).unwrap() {
-                let mine = l.uses().iter().filter(|u| u.input.resident == s.municipality && FiscalYear::containing(u.input.date).year() == fy);
+                let mine = l.uses().iter().filter(|u| u.key.resident == s.municipality && FiscalYear::containing(u.key.date).year() == fy);
                 let t = Totals::of(mine);
                 prop_assert_eq!(t, s.totals);
                 prop_assert_eq!(t.national + t.prefecture + t.municipality, s.eligible_expenditure);
@@ -128,5 +135,27 @@ proptest! {
             .map(|s| s.totals)
             .collect();
         prop_assert_eq!(Totals::sum(&years), everything);
+    }
+
+    #[test]
+    fn a_ledger_of_uses_summed_by_month_gives_the_same_statements(uses in arb_uses(80), seed in any::<u64>()) {
+        // What the store keeps: each use priced on its own, then summed per month, key, payer
+        // and rule set, in an order of its own.
+        let single = ledger(&uses);
+        let mut sums: BTreeMap<_, PricedUse> = BTreeMap::new();
+        for u in &uses {
+            let p = single.price(u).unwrap();
+            let mut key = p.key.clone();
+            key.date = key.date.with_day(1).unwrap();
+            let group = (key.clone(), p.payer, p.rule_set.clone());
+            sums.entry(group)
+                .and_modify(|s| { s.uses += 1; s.amounts = s.amounts + p.amounts; })
+                .or_insert(PricedUse { key, ..p });
+        }
+        let mut summed: Vec<PricedUse> = sums.into_values().collect();
+        summed.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+        let l = Ledger::of_priced(&builtin_rule_sets(), &agreements(), summed).unwrap();
+        prop_assert_eq!(Totals::of(l.uses()), Totals::of(single.uses()));
+        prop_assert_eq!(everything_of(&l), everything(&uses));
     }
 }

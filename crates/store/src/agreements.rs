@@ -32,8 +32,11 @@ pub async fn history(c: &impl ConnectionTrait, code: &str) -> StoreResult<Vec<Ag
 }
 
 /// Appends the next version of `terms.code` (version 1 if there is none) and retires the prior
-/// one. A concurrent writer of the same version loses on the unique index.
+/// one. A concurrent writer of the same version loses on the unique index. The cases of every
+/// municipality it names, before or after, are to be priced again.
 pub async fn append(c: &impl ConnectionTrait, prior: Option<&AgreementVersion>, terms: &AgreementTerms, actor: &str, now: DateTime<Utc>) -> StoreResult<AgreementVersion> {
+    let named = prior.into_iter().map(|p| &p.terms).chain([terms]).flat_map(|t| t.members.iter().copied().chain([t.host])).collect();
+    crate::pricing::mark(c, &crate::pricing::Touched::Residents(named)).await?;
     if let Some(p) = prior {
         agreement::Entity::update_many().col_expr(agreement::Column::Current, Expr::value(false)).filter(agreement::Column::Id.eq(p.id)).exec(c).await?;
     }

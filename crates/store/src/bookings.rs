@@ -215,7 +215,7 @@ pub async fn of_residents(c: &impl ConnectionTrait, codes: &[LgCode], from: Naiv
     with_days(c, rows).await
 }
 
-/// Marks a booking cancelled.
+/// Marks a booking cancelled; its case's use is to be priced again.
 pub async fn cancel(c: &impl ConnectionTrait, id: i64, by: &str, reason: &str, fee: Option<Yen>, now: DateTime<Utc>) -> StoreResult<()> {
     let Some(row) = booking::Entity::find_by_id(id).one(c).await? else { return Ok(()) };
     let mut row: booking::ActiveModel = row.into();
@@ -225,10 +225,11 @@ pub async fn cancel(c: &impl ConnectionTrait, id: i64, by: &str, reason: &str, f
     row.cancel_reason = Set(Some(reason.to_owned()));
     row.cancellation_fee = Set(fee.map(|f| f.0));
     row.update(c).await?;
-    Ok(())
+    crate::pricing::mark(c, &crate::pricing::Touched::Booking(id)).await
 }
 
-/// Records what happened on one day; marks the booking completed once every day is recorded.
+/// Records what happened on one day (its case's use is to be priced again); marks the booking
+/// completed once every day is recorded.
 pub async fn record_day(c: &impl ConnectionTrait, booking_id: i64, date: NaiveDate, outcome: Outcome, u: &UseRecord) -> StoreResult<()> {
     let Some(day) = booking_day::Entity::find_by_id((booking_id, date)).one(c).await? else { return Ok(()) };
     let mut day: booking_day::ActiveModel = day.into();
@@ -240,6 +241,7 @@ pub async fn record_day(c: &impl ConnectionTrait, booking_id: i64, date: NaiveDa
     day.recorded_at = Set(Some(u.recorded_at));
     day.recorded_by = Set(Some(u.recorded_by.clone()));
     day.update(c).await?;
+    crate::pricing::mark(c, &crate::pricing::Touched::Booking(booking_id)).await?;
     let open = booking_day::Entity::find().filter(booking_day::Column::BookingId.eq(booking_id)).filter(booking_day::Column::Outcome.is_null()).all(c).await?;
     if open.is_empty() {
         booking::Entity::update_many()

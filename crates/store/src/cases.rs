@@ -38,9 +38,11 @@ pub async fn insert(c: &impl ConnectionTrait, reference: &str, p: &CaseProfile, 
     to_record(row)
 }
 
-/// Replaces a case's profile (tier changes, a high-need flag set by the nurse, …).
+/// Replaces a case's profile (tier changes, a high-need flag set by the nurse, …); its use is
+/// to be priced again.
 pub async fn update(c: &impl ConnectionTrait, id: i64, p: &CaseProfile) -> StoreResult<()> {
     let Some(row) = care_case::Entity::find_by_id(id).one(c).await? else { return Ok(()) };
+    crate::pricing::mark(c, &crate::pricing::Touched::Case(id)).await?;
     let mut row: care_case::ActiveModel = row.into();
     row.tier = Set(p.tier.as_str().to_owned());
     row.infant_birth_date = Set(p.infant_birth_date);

@@ -59,15 +59,19 @@ pub async fn history(c: &impl ConnectionTrait, contract_no: i64) -> StoreResult<
         .collect()
 }
 
-/// Stores a new contract as version 1; its contract number is its first row's id.
+/// Stores a new contract as version 1; its contract number is its first row's id. The cases with
+/// use priced at the facility are to be priced again.
 pub async fn insert(c: &impl ConnectionTrait, t: &ContractTerms, actor: &str, now: DateTime<Utc>) -> StoreResult<ContractVersion> {
     let row = active(t, 0, 1, actor, now).insert(c).await?;
+    crate::pricing::mark(c, &crate::pricing::Touched::Facility(t.facility_id)).await?;
     contract::Entity::update_many().col_expr(contract::Column::ContractNo, Expr::value(row.id)).filter(contract::Column::Id.eq(row.id)).exec(c).await?;
     to_record(contract::Model { contract_no: row.id, ..row })
 }
 
-/// Appends version n+1 of `contract_no` with new terms and retires version n.
+/// Appends version n+1 of `contract_no` with new terms and retires version n. The cases with use
+/// priced at the facility are to be priced again.
 pub async fn amend(c: &impl ConnectionTrait, prior: &ContractVersion, t: &ContractTerms, actor: &str, now: DateTime<Utc>) -> StoreResult<ContractVersion> {
+    crate::pricing::mark(c, &crate::pricing::Touched::Facility(t.facility_id)).await?;
     contract::Entity::update_many()
         .col_expr(contract::Column::Current, Expr::value(false))
         .filter(contract::Column::Id.eq(prior.id))

@@ -43,11 +43,15 @@ pub async fn insert(c: &impl ConnectionTrait, d: &FacilityDraft, municipality: L
     Ok(row.id)
 }
 
-/// Replaces every field of facility `id`; false if there is no such facility.
+/// Replaces every field of facility `id`; false if there is no such facility. When its
+/// municipality changes, the cases with use priced there are to be priced again.
 pub async fn update(c: &impl ConnectionTrait, id: i64, d: &FacilityDraft, municipality: LgCode, active: bool, actor: &str, now: DateTime<Utc>) -> StoreResult<bool> {
     let Some(existing) = facility::Entity::find_by_id(id).one(c).await? else {
         return Ok(false);
     };
+    if existing.municipality_code != municipality.to_string() {
+        crate::pricing::mark(c, &crate::pricing::Touched::Facility(id)).await?;
+    }
     let mut row: facility::ActiveModel = existing.into();
     row.name = Set(d.name.trim().to_owned());
     row.kind = Set(d.kind.as_str().to_owned());

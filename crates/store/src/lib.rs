@@ -16,6 +16,7 @@ pub mod events;
 pub mod facilities;
 pub mod lottery;
 pub mod municipalities;
+pub mod pricing;
 pub mod programs;
 pub mod records;
 pub mod statements;

@@ -34,7 +34,9 @@ pub async fn history(c: &impl ConnectionTrait, m: LgCode, fy: FiscalYear) -> Sto
 }
 
 /// Appends a new version; a concurrent writer of the same version loses on the unique index.
+/// The municipality's cases with priced use are to be priced again.
 pub async fn append(c: &impl ConnectionTrait, m: LgCode, fy: FiscalYear, rules: &ProgramRules, actor: &str, now: DateTime<Utc>) -> StoreResult<ProgramVersion> {
+    crate::pricing::mark(c, &crate::pricing::Touched::Residents(vec![m])).await?;
     let version = current(c, m, fy).await?.map_or(1, |p| p.version + 1);
     let json = serde_json::to_string(rules).map_err(|e| StoreError::corrupt("program", m, e))?;
     let row = program::ActiveModel {

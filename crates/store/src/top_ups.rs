@@ -19,8 +19,10 @@ pub async fn all_versions(c: &impl ConnectionTrait, prefecture: Option<Prefectur
 }
 
 /// Appends the next version of the prefecture's top-ups; `version` in `v` is ignored and
-/// assigned here. A concurrent writer of the same version loses on the unique index.
+/// assigned here. A concurrent writer of the same version loses on the unique index. The cases
+/// of the prefecture's municipalities with priced use are to be priced again.
 pub async fn append(c: &impl ConnectionTrait, v: &TopUpVersion, actor: &str, now: DateTime<Utc>) -> StoreResult<StoredTopUps> {
+    crate::pricing::mark(c, &crate::pricing::Touched::Prefecture(v.prefecture)).await?;
     let version = all_versions(c, Some(v.prefecture)).await?.last().map_or(1, |s| s.top_ups.version as i32 + 1);
     let kinds = serde_json::to_string(&v.kinds).map_err(|e| StoreError::corrupt("prefecture_top_up", v.prefecture, e))?;
     let row = prefecture_top_up::ActiveModel {

@@ -1,8 +1,8 @@
-//! Recorded use read in bulk for settlement: one query joining every used, recorded day with its
-//! booking and case, with no per-booking round trips and no list of ids to bind.
+//! Recorded use read in bulk for pricing: one query joining every used, recorded day (of a period,
+//! or of some cases) with its booking and case, with no per-booking round trips.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use sango_domain::{HouseholdTier, LgCode, ServiceType};
 
@@ -48,6 +48,19 @@ struct Row {
 /// Every day recorded as used between `from` and `to` (inclusive) of a booking that was not
 /// cancelled, ordered by date and booking id.
 pub async fn used_days(c: &impl ConnectionTrait, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<UsedDay>> {
+    read(c, Expr::col((booking_day::Entity, booking_day::Column::Date)).between(from, to)).await
+}
+
+/// Every day recorded as used by `cases` (at most a few thousand) on a booking that was not
+/// cancelled, ordered by date and booking id.
+pub async fn used_days_of_cases(c: &impl ConnectionTrait, cases: &[i64]) -> StoreResult<Vec<UsedDay>> {
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    read(c, Expr::col((booking::Entity, booking::Column::CaseId)).is_in(cases.iter().copied())).await
+}
+
+async fn read(c: &impl ConnectionTrait, which: SimpleExpr) -> StoreResult<Vec<UsedDay>> {
     use booking_day::Column as D;
     let (d, b, k) = (booking_day::Entity, booking::Entity, care_case::Entity);
     let q = Query::select()
@@ -71,7 +84,7 @@ pub async fn used_days(c: &impl ConnectionTrait, from: NaiveDate, to: NaiveDate)
         .and_where(Expr::col((d, D::RecordedAt)).is_not_null())
         .and_where(Expr::col((d, D::RecordedBy)).is_not_null())
         .and_where(Expr::col((b, booking::Column::Status)).ne(sango_domain::BookingStatus::Cancelled.as_str()))
-        .and_where(Expr::col((d, D::Date)).between(from, to))
+        .and_where(which)
         .to_owned();
     let rows = Row::find_by_statement(c.get_database_backend().build(&q)).all(c).await?;
     let mut out = Vec::with_capacity(rows.len());

@@ -1,34 +1,24 @@
-//! What settlement reads from the database, in bulk: every used day of a fiscal year priced by
-//! the contract version in force on its day (through a mutual-use agreement's host when the day
-//! falls under one), the fee of the resident's programme, the agreements in force during the
-//! year, and the prefectures' stored top-up versions laid over the rule sets.
+//! What a use's price reads from the database, in bulk ([`Pricer`]): the contract version in
+//! force on its day (through a mutual-use agreement's host when the day falls under one), the
+//! facility's municipality, the fee of the resident's programme, the agreements in force, and the
+//! prefectures' stored top-up versions laid over the rule sets.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sango_domain::{ContractTerms, FiscalYear, LgCode, ProgramRules, ServiceType, Yen};
-use sango_settlement::{Agreement, AgreementTerms, RuleSet, TopUpVersion, UseInput, version_in_force};
-use sango_store::{AgreementVersion, ContractVersion};
+use sango_settlement::{Agreement, AgreementTerms, Ledger, RuleSet, TopUpVersion, UseInput, version_in_force};
+use sango_store::usage::UsedDay;
+use sango_store::{AgreementVersion, ConnectionTrait, ContractVersion};
 
 use crate::error::{ServiceError, ServiceResult};
-use crate::hub::Hub;
 
-/// A used day with when it was recorded.
+/// A used day's input to its price, with when it was recorded.
 pub(crate) struct Recorded {
+    pub booking_id: i64,
+    pub case_id: i64,
     pub input: UseInput,
     pub recorded_at: DateTime<Utc>,
-}
-
-/// Everything a fiscal year's statements are computed from.
-pub(crate) struct Inputs {
-    pub recorded: Vec<Recorded>,
-    /// The built-in rule sets with the stored top-up versions laid over them.
-    pub rule_sets: Vec<RuleSet>,
-    /// Every stored top-up version (to name the one each use applied).
-    pub top_ups: Vec<TopUpVersion>,
-    /// One per agreement in force on some day of the year: its host and every member it had.
-    pub agreements: Vec<Agreement>,
 }
 
 /// The versions of each contract, by contract number, and the contract numbers of each party.
@@ -118,44 +108,68 @@ impl AgreementIndex {
     }
 }
 
-impl Hub {
-    /// Every used day of `fy` with its contract and fee, read in bulk: one query for the days
-    /// (joined with their bookings and cases), one for the facilities, one for every contract
-    /// version, one for the agreements, one for the top-ups, and one programme per resident
-    /// municipality.
-    pub(crate) async fn settlement_inputs(&self, fy: FiscalYear) -> ServiceResult<Inputs> {
-        let days = sango_store::usage::used_days(&self.db, fy.first_day(), fy.last_day()).await?;
+/// Everything the price of some used days reads, loaded once for all of them.
+pub(crate) struct Pricer {
+    contracts: ContractIndex,
+    agreements: AgreementIndex,
+    facilities: HashMap<i64, LgCode>,
+    programmes: HashMap<(LgCode, FiscalYear), ProgramRules>,
+    /// The built-in rule sets with the stored top-up versions laid over them.
+    pub rule_sets: Vec<RuleSet>,
+    /// Every stored top-up version (to name the one each use applied).
+    pub top_ups: Vec<TopUpVersion>,
+}
+
+impl Pricer {
+    /// Reads, through `c`, what pricing `days` needs: their facilities, every contract and
+    /// agreement version, every stored top-up version, and the programme of each resident
+    /// municipality and fiscal year among them.
+    pub async fn load(c: &impl ConnectionTrait, days: &[UsedDay]) -> ServiceResult<Pricer> {
         let mut facility_ids: Vec<i64> = days.iter().map(|d| d.facility_id).collect();
         facility_ids.sort_unstable();
         facility_ids.dedup();
         let mut facilities: HashMap<i64, LgCode> = HashMap::with_capacity(facility_ids.len());
         for chunk in facility_ids.chunks(10_000) {
-            facilities.extend(sango_store::facilities::get_many(&self.db, chunk).await?.into_iter().map(|f| (f.id, f.municipality)));
+            facilities.extend(sango_store::facilities::get_many(c, chunk).await?.into_iter().map(|f| (f.id, f.municipality)));
         }
-        let contracts = ContractIndex::new(sango_store::contracts::all_versions(&self.db).await?);
-        let agreements = AgreementIndex::new(sango_store::agreements::all_versions(&self.db, None).await?);
-        let top_ups: Vec<TopUpVersion> = sango_store::top_ups::all_versions(&self.db, None).await?.into_iter().map(|s| s.top_ups).collect();
-        let mut programmes: HashMap<LgCode, Arc<ProgramRules>> = HashMap::new();
-        let mut ordinals: HashMap<(i64, ServiceType), u32> = HashMap::new();
+        let mut programmes = HashMap::new();
+        let mut wanted: Vec<(LgCode, FiscalYear)> = days.iter().map(|d| (d.municipality, FiscalYear::containing(d.date))).collect();
+        wanted.sort();
+        wanted.dedup();
+        for (m, fy) in wanted {
+            if let Some(p) = sango_store::programs::current(c, m, fy).await? {
+                programmes.insert((m, fy), p.rules);
+            }
+        }
+        let top_ups: Vec<TopUpVersion> = sango_store::top_ups::all_versions(c, None).await?.into_iter().map(|s| s.top_ups).collect();
+        Ok(Pricer {
+            contracts: ContractIndex::new(sango_store::contracts::all_versions(c).await?),
+            agreements: AgreementIndex::new(sango_store::agreements::all_versions(c, None).await?),
+            facilities,
+            programmes,
+            rule_sets: sango_settlement::with_top_up_versions(&sango_settlement::builtin_rule_sets(), &top_ups),
+            top_ups,
+        })
+    }
+
+    /// The inputs of `days` (ordered by date, then booking, as the store reads them), each use
+    /// numbered within its case, type and fiscal year. A day whose facility is gone is skipped;
+    /// one without a contract valid that day, or whose resident has no programme, is refused.
+    pub fn inputs(&self, days: Vec<UsedDay>) -> ServiceResult<Vec<Recorded>> {
+        let mut ordinals: HashMap<(i64, ServiceType, FiscalYear), u32> = HashMap::new();
         let mut recorded = Vec::with_capacity(days.len());
         for d in days {
-            let Some(&facility_municipality) = facilities.get(&d.facility_id) else { continue };
-            let ordinal = ordinals.entry((d.case_id, d.service_type)).and_modify(|n| *n += 1).or_insert(1);
-            let (agreement, contract) = match agreements.covering(&contracts, d.municipality, d.facility_id, d.service_type, d.date) {
+            let Some(&facility_municipality) = self.facilities.get(&d.facility_id) else { continue };
+            let fy = FiscalYear::containing(d.date);
+            let ordinal = ordinals.entry((d.case_id, d.service_type, fy)).and_modify(|n| *n += 1).or_insert(1);
+            let (agreement, contract) = match self.agreements.covering(&self.contracts, d.municipality, d.facility_id, d.service_type, d.date) {
                 Some((code, terms)) => (Some(code.to_owned()), Some(terms)),
-                None => (None, contracts.on(d.municipality, d.facility_id, d.service_type, d.date)),
+                None => (None, self.contracts.on(d.municipality, d.facility_id, d.service_type, d.date)),
             };
             let Some(contract) = contract else {
                 return Err(ServiceError::conflict("contract", format!("booking {} used {} without a contract of {} valid that day", d.reference, d.date, d.municipality)));
             };
-            let rules = match programmes.get(&d.municipality) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = self.rules(d.municipality, fy).await?.ok_or_else(|| ServiceError::conflict("program", format!("{} has no programme for {}", d.municipality, fy.wareki())))?;
-                    programmes.insert(d.municipality, r.clone());
-                    r
-                }
-            };
+            let rules = self.programmes.get(&(d.municipality, fy)).ok_or_else(|| ServiceError::conflict("program", format!("{} has no programme for {}", d.municipality, fy.wareki())))?;
             let input = UseInput {
                 user_fee: rules.user_fee(d.service_type, d.tier, *ordinal, d.infants, false).unwrap_or(Yen::ZERO),
                 booking: d.reference,
@@ -174,9 +188,23 @@ impl Hub {
                 additions: contract.additions,
                 agreement,
             };
-            recorded.push(Recorded { input, recorded_at: d.recorded_at });
+            recorded.push(Recorded { booking_id: d.booking_id, case_id: d.case_id, input, recorded_at: d.recorded_at });
         }
-        let rule_sets = sango_settlement::with_top_up_versions(&sango_settlement::builtin_rule_sets(), &top_ups);
-        Ok(Inputs { recorded, rule_sets, top_ups, agreements: agreements.in_year(fy) })
+        Ok(recorded)
+    }
+
+    /// One per agreement in force on some day of `fy`: its host and every member it had.
+    pub fn agreements_in(&self, fy: FiscalYear) -> Vec<Agreement> {
+        self.agreements.in_year(fy)
+    }
+
+    /// A ledger of no use, to price uses of `fy` with.
+    pub fn ledger(&self, fy: FiscalYear) -> ServiceResult<Ledger> {
+        Ok(Ledger::new(&self.rule_sets, &self.agreements_in(fy), &[])?)
+    }
+
+    /// The label of the stored top-up version in force for `u`'s resident on its day, if any.
+    pub fn top_ups_of(&self, u: &UseInput) -> Option<String> {
+        sango_settlement::top_up_version_on(&self.top_ups, u.resident.prefecture(), u.date).map(|v| v.label())
     }
 }

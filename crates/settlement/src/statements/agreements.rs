@@ -132,11 +132,11 @@ pub fn agreement_settlement(ledger: &Ledger, period: Period) -> AgreementSettlem
     let by_member = totals_by(
         ledger
             .in_period(period)
-            .filter(|u| u.input.agreement.is_some()),
+            .filter(|u| u.key.agreement.is_some()),
         |u| {
             (
-                u.input.agreement.clone().unwrap_or_default(),
-                u.input.resident,
+                u.key.agreement.clone().unwrap_or_default(),
+                u.key.resident,
             )
         },
     );

@@ -112,7 +112,7 @@ type FacilityType = (i64, LgCode, ServiceType);
 fn facility_months<'a>(uses: impl Iterator<Item = &'a PricedUse>) -> BTreeMap<FacilityType, u64> {
     let months: BTreeSet<(FacilityType, i32, u32)> = uses
         .map(|u| {
-            let i = &u.input;
+            let i = &u.key;
             (
                 (i.facility_id, i.facility_municipality, i.service_type),
                 i.date.year(),
@@ -146,7 +146,7 @@ pub fn fiscal_year_statements(
     let mut by_resident: BTreeMap<LgCode, Vec<&PricedUse>> =
         given.keys().map(|m| (*m, Vec::new())).collect();
     for u in ledger.in_period(period) {
-        by_resident.entry(u.input.resident).or_default().push(u);
+        by_resident.entry(u.key.resident).or_default().push(u);
     }
     if by_resident.is_empty() {
         return Ok(Vec::new());
@@ -160,9 +160,9 @@ pub fn fiscal_year_statements(
         let months = facility_months(uses.iter().copied());
         let lines = totals_by(uses.iter().copied(), |u| {
             (
-                u.input.facility_id,
-                u.input.facility_municipality,
-                u.input.service_type,
+                u.key.facility_id,
+                u.key.facility_municipality,
+                u.key.service_type,
             )
         });
         let breakdown: Vec<BreakdownLine> = lines

@@ -37,7 +37,7 @@ pub struct InvoiceLine {
 /// Invoices for every facility with use in `period`, by facility id.
 pub fn facility_invoices(ledger: &Ledger, period: Period) -> Vec<FacilityInvoice> {
     let groups = totals_by(ledger.in_period(period), |u| {
-        let i = &u.input;
+        let i = &u.key;
         (
             (i.facility_id, i.facility_municipality),
             (u.payer, i.resident, i.agreement.clone()),

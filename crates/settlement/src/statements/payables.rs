@@ -37,12 +37,12 @@ pub struct PayableLine {
 
 /// Payables of every municipality that pays a facility in `period`, by municipal code.
 pub fn municipality_payables(ledger: &Ledger, period: Period) -> Vec<MunicipalityPayables> {
-    let key = |u: &PricedUse| (u.payer, u.input.facility_id, u.input.facility_municipality);
+    let key = |u: &PricedUse| (u.payer, u.key.facility_id, u.key.facility_municipality);
     let groups = totals_by(ledger.in_period(period), key);
     let for_members = totals_by(
         ledger
             .in_period(period)
-            .filter(|u| u.payer != u.input.resident),
+            .filter(|u| u.payer != u.key.resident),
         key,
     );
     let mut out: Vec<MunicipalityPayables> = Vec::new();
