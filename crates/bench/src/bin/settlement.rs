@@ -1,7 +1,10 @@
 //! Settlement of one fiscal year of 1,000,000 recorded uses across a prefecture: every statement
-//! (facility invoices, municipality payables, the 精算書, the prefecture summary) through
-//! `Hub::settlement`, against the same totals computed by one SQL `GROUP BY` in the same database,
-//! in the same run, interleaved; the two must agree to the yen before anything counts.
+//! (facility invoices, municipality payables, the agreements, the 精算書, the prefecture summary)
+//! through `Hub::settlement`, which sums the amounts stored when each use was priced, against the
+//! same totals computed by one SQL `GROUP BY` in the same database, in the same run, interleaved;
+//! the two must agree to the yen before anything counts. The uses are inserted in bulk and then
+//! priced all at once (timed); at the end the statements are issued, which prices every used day
+//! on its own again (timed), and must equal the stored sums field by field.
 //! Run: `cargo run --release -p sango-bench --bin settlement [USES]` (default 1,000,000);
 //! `SANGO_BENCH_DATABASE_URL` points it at PostgreSQL instead of a fresh SQLite file.
 
@@ -242,14 +245,20 @@ async fn main() -> anyhow::Result<()> {
     let demo = hub.seed_demo(prefecture, 42, Some(400), &[fy]).await.map_err(|e| anyhow!("{e}"))?;
     let db = sango_store::connect(&url).await?;
     seed_uses(&db, fy, uses.saturating_sub(demo.uses), 7).await?;
-    db.execute_unprepared(if db.get_database_backend() == sea_orm::DbBackend::Sqlite { "ANALYZE" } else { "VACUUM ANALYZE" }).await?;
+    // Inserted behind the hub's back: every case is to be priced.
+    sango_store::pricing::mark(&db, &sango_store::pricing::Touched::All).await?;
     let seeding = started.elapsed();
+    let t = Instant::now();
+    let priced = hub.price_recorded_use().await.map_err(|e| anyhow!("{e}"))?;
+    let pricing = t.elapsed();
+    if priced.failed > 0 {
+        bail!("{} cases could not be priced: {:?}", priced.failed, priced.first_failure);
+    }
+    db.execute_unprepared(if db.get_database_backend() == sea_orm::DbBackend::Sqlite { "ANALYZE" } else { "VACUUM ANALYZE" }).await?;
     let backend = format!("{:?}", db.get_database_backend());
 
     let mut hub_times = Vec::new();
     let mut sql_times = Vec::new();
-    let mut read_times = Vec::new();
-    let mut input_times = Vec::new();
     let mut checked = None;
     for round in 0..=ROUNDS {
         let (sql, sql_took) = baseline(&db, fy).await?;
@@ -258,26 +267,21 @@ async fn main() -> anyhow::Result<()> {
             let diff: Vec<_> = sql.iter().filter(|(k, v)| mine.get(k) != Some(v)).take(5).collect();
             bail!("the statements and the SQL disagree on {} groups, e.g. {diff:?}", sql.iter().filter(|(k, v)| mine.get(k) != Some(v)).count() + mine.keys().filter(|k| !sql.contains_key(k)).count());
         }
-        // Where the hub's time goes: the joined query alone, then the use inputs (query, contracts, fees).
-        let t = Instant::now();
-        let read = sango_store::usage::used_days(&db, fy.first_day(), fy.last_day()).await?.len();
-        let read_took = t.elapsed();
-        let t = Instant::now();
-        let inputs = hub.use_inputs(fy).await.map_err(|e| anyhow!("{e}"))?.len();
-        let input_took = t.elapsed();
-        if read != inputs || inputs as u64 != report.uses as u64 {
-            bail!("{read} used days read, {inputs} use inputs, {} uses settled", report.uses);
-        }
         // Round 0 warms both sides' caches and is not counted.
         if round > 0 {
             hub_times.push(hub_took);
             sql_times.push(sql_took);
-            read_times.push(read_took);
-            input_times.push(input_took);
         }
         checked = Some((sql, report));
     }
     let (sql, report) = checked.expect("ran");
+    // Issuing prices every used day on its own: the same statements, field by field.
+    let t = Instant::now();
+    let issued = hub.issue_statement(&Caller::Principal(Principal::Admin), fy, None, None).await.map_err(|e| anyhow!("{e}"))?;
+    let issuing = t.elapsed();
+    if (sango_service::settlement::SettlementReport { issued: None, ..issued }) != report {
+        bail!("the statements from stored amounts differ from those priced use by use");
+    }
     let (hub_t, sql_t) = (median(hub_times.clone()), median(sql_times.clone()));
     let gross: i64 = sql.values().map(|v| v.1).sum();
     let counted: u64 = sql.values().map(|v| v.0).sum();
@@ -288,10 +292,9 @@ async fn main() -> anyhow::Result<()> {
     println!("| Path | median of {ROUNDS} | runs |\n|---|---:|---|");
     println!("| `Hub::settlement` (all statements, all municipalities) | {:.3} s | {} |", hub_t.as_secs_f64(), hub_times.iter().map(|d| format!("{:.3}", d.as_secs_f64())).collect::<Vec<_>>().join(" / "));
     println!("| One SQL `GROUP BY` (uses and gross cost per facility × resident) | {:.3} s | {} |", sql_t.as_secs_f64(), sql_times.iter().map(|d| format!("{:.3}", d.as_secs_f64())).collect::<Vec<_>>().join(" / "));
-    let runs = |v: &[Duration]| v.iter().map(|d| format!("{:.3}", d.as_secs_f64())).collect::<Vec<_>>().join(" / ");
-    println!("| Separately, same rounds: reading the used days (`store::usage::used_days`, one joined query returning every row) | {:.3} s | {} |", median(read_times.clone()).as_secs_f64(), runs(&read_times));
-    println!("| Separately, same rounds: the use inputs (that query, contracts, programme fees: `Hub::use_inputs`) | {:.3} s | {} |", median(input_times.clone()).as_secs_f64(), runs(&input_times));
-    println!("\nRatio hub / SQL: {:.2}× (target ≤ 1.2×). Uses: {} by both; gross cost {gross} yen by both; yen difference per group: 0 ({} groups compared); (A) 総事業費 over all 精算書: {grants} yen, difference from the SQL total: {}.", hub_t.as_secs_f64() / sql_t.as_secs_f64(), counted, sql.len(), yen_difference);
+    println!("| Once, before the rounds: pricing every used day and storing its amounts (`Hub::price_recorded_use`, {} cases) | {:.3} s | 1 |", priced.cases, pricing.as_secs_f64());
+    println!("| Once, after the rounds: issuing, which reads and prices every used day on its own (`Hub::issue_statement`) | {:.3} s | 1 |", issuing.as_secs_f64());
+    println!("\nRatio hub / SQL: {:.2}× (target ≤ 1.2×). Uses: {} by both; gross cost {gross} yen by both; yen difference per group: 0 ({} groups compared); (A) 総事業費 over all 精算書: {grants} yen, difference from the SQL total: {}; the issued statements, priced use by use, equal the stored sums field by field.", hub_t.as_secs_f64() / sql_t.as_secs_f64(), counted, sql.len(), yen_difference);
     if let Some(file) = file {
         println!("\nSQLite file: {} ({} MiB).", file.display(), std::fs::metadata(&file).map(|m| m.len() >> 20).unwrap_or(0));
     }
