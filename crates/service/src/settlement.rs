@@ -151,9 +151,9 @@ impl Hub {
     async fn stored_sums(&self, fy: FiscalYear, split_at: &[DateTime<Utc>]) -> ServiceResult<Basis> {
         self.priced_through(fy).await?;
         let sums = sango_store::pricing::sums(&self.db, fy, split_at).await?;
-        let pricer = Pricer::load(&self.db, &[]).await?;
         let entries = sums.into_iter().map(|s| Settled { priced: s.priced, recorded_at: s.last_recorded_at, top_ups: s.top_ups }).collect();
-        Ok(Basis { entries, agreements: pricer.agreements_in(fy), rule_sets: pricer.rule_sets, fingerprint: String::new() })
+        let (rule_sets, _) = inputs::rule_sets(&self.db).await?;
+        Ok(Basis { entries, agreements: inputs::agreements_in(&self.db, fy).await?, rule_sets, fingerprint: String::new() })
     }
 
     /// The statements of a fiscal year, or of one month of it, limited to what the caller may see.

@@ -168,7 +168,7 @@ async fn stored_statements_are_per_use_statements(seed: u64) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let used = vary_recorded_use(&hub, &mut rng).await;
     let run = hub.price_recorded_use().await.unwrap();
-    assert!(run.cases > 0 && run.days > 100 && run.failed == 0, "{run:?}");
+    assert!(run.cases > 0 && run.days > 100 && run.failures.is_empty(), "{run:?}");
     change_prices(&hub, &mut rng).await;
     let month_of = |d: NaiveDate| d.with_day(1).unwrap();
     let in_year: Vec<&booking_day::Model> = used.iter().filter(|d| fy().first_day() <= d.date && d.date < NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()).collect();
@@ -264,4 +264,34 @@ async fn recorded_use_is_priced_in_the_background_and_new_rule_sets_mark_every_c
     let report = reopened.settlement(&admin(), fy(), None, None).await.unwrap();
     assert_eq!(report.uses as i64, used);
     assert_eq!(count(&reopened, STALE).await, 0);
+}
+
+#[tokio::test]
+async fn a_used_day_that_cannot_be_priced_stops_its_years_statements_until_it_can() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    hub.seed_demo(tottori(), 7, None, &[fy(), FiscalYear::new(2026).unwrap()]).await.unwrap();
+    let before = hub.settlement(&admin(), fy(), None, None).await.unwrap();
+    let contracts = hub.contracts(&admin(), None, None).await.unwrap();
+    // A used day under a contract of its own that started before it; its contract is ended the day before.
+    let (u, c) = hub
+        .use_inputs(fy())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| u.agreement.is_none())
+        .find_map(|u| {
+            let c = contracts.iter().find(|c| (c.terms.municipality, c.terms.facility_id, c.terms.service_type) == (u.resident, u.facility_id, u.service_type) && c.terms.valid_from < u.date)?;
+            Some((u, c.clone()))
+        })
+        .expect("a used day under its own contract");
+    let ended = ContractTerms { valid_to: Some(u.date.pred_opt().unwrap()), ..c.terms.clone() };
+    let amended = hub.amend_contract(&admin(), c.contract_no, ended).await.unwrap();
+    let refused = hub.settlement(&admin(), fy(), None, None).await.unwrap_err();
+    assert_eq!((refused.code, refused.field.as_deref()), (sango_service::ErrorCode::Conflict, Some("contract")), "{refused:?}");
+    assert!(refused.message.contains(&format!("without a contract of {}", u.resident)), "{}", refused.message);
+    // Another year's statements are not held up by it.
+    assert_eq!(hub.settlement(&admin(), FiscalYear::new(2026).unwrap(), None, None).await.unwrap().uses, 0);
+    // Reopened as it was: the day is priced again and the statements are those of before.
+    hub.amend_contract(&admin(), amended.contract_no, c.terms.clone()).await.unwrap();
+    assert_eq!(hub.settlement(&admin(), fy(), None, None).await.unwrap(), before);
 }

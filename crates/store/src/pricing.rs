@@ -132,16 +132,16 @@ pub async fn stale_after(c: &impl ConnectionTrait, after: i64, limit: u64) -> St
     Ok(rows.into_iter().map(|r| r.case_id).collect())
 }
 
-/// A stale case with a used day between `from` and `to`, if any.
-pub async fn stale_with_use_between(c: &impl ConnectionTrait, from: NaiveDate, to: NaiveDate) -> StoreResult<Option<i64>> {
+/// The stale cases with a used day between `from` and `to`.
+pub async fn stale_with_use_between(c: &impl ConnectionTrait, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<i64>> {
     let b = c.get_database_backend();
     let sql = format!(
-        "SELECT s.case_id AS case_id FROM pricing_stale s JOIN booking k ON k.case_id = s.case_id \
-         JOIN booking_day d ON d.booking_id = k.id WHERE d.outcome = 'USED' AND d.date BETWEEN {} AND {} LIMIT 1",
+        "SELECT DISTINCT s.case_id AS case_id FROM pricing_stale s JOIN booking k ON k.case_id = s.case_id \
+         JOIN booking_day d ON d.booking_id = k.id WHERE d.outcome = 'USED' AND d.date BETWEEN {} AND {}",
         placeholder(b, 1),
         placeholder(b, 2)
     );
-    Ok(CaseId::find_by_statement(Statement::from_sql_and_values(b, sql, [from.into(), to.into()])).one(c).await?.map(|r| r.case_id))
+    Ok(CaseId::find_by_statement(Statement::from_sql_and_values(b, sql, [from.into(), to.into()])).all(c).await?.into_iter().map(|r| r.case_id).collect())
 }
 
 /// Replaces the priced days of `cases` (and any other priced day of the bookings in `days`) by

@@ -251,8 +251,8 @@ async fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let priced = hub.price_recorded_use().await.map_err(|e| anyhow!("{e}"))?;
     let pricing = t.elapsed();
-    if priced.failed > 0 {
-        bail!("{} cases could not be priced: {:?}", priced.failed, priced.first_failure);
+    if let Some((case, e)) = priced.failures.first() {
+        bail!("{} cases could not be priced, e.g. case {case}: {e}", priced.failures.len());
     }
     db.execute_unprepared(if db.get_database_backend() == sea_orm::DbBackend::Sqlite { "ANALYZE" } else { "VACUUM ANALYZE" }).await?;
     let backend = format!("{:?}", db.get_database_backend());

@@ -141,13 +141,13 @@ impl Pricer {
                 programmes.insert((m, fy), p.rules);
             }
         }
-        let top_ups: Vec<TopUpVersion> = sango_store::top_ups::all_versions(c, None).await?.into_iter().map(|s| s.top_ups).collect();
+        let (rule_sets, top_ups) = rule_sets(c).await?;
         Ok(Pricer {
             contracts: ContractIndex::new(sango_store::contracts::all_versions(c).await?),
             agreements: AgreementIndex::new(sango_store::agreements::all_versions(c, None).await?),
             facilities,
             programmes,
-            rule_sets: sango_settlement::with_top_up_versions(&sango_settlement::builtin_rule_sets(), &top_ups),
+            rule_sets,
             top_ups,
         })
     }
@@ -207,4 +207,15 @@ impl Pricer {
     pub fn top_ups_of(&self, u: &UseInput) -> Option<String> {
         sango_settlement::top_up_version_on(&self.top_ups, u.resident.prefecture(), u.date).map(|v| v.label())
     }
+}
+
+/// The built-in rule sets with the stored top-up versions laid over them, and those versions.
+pub(crate) async fn rule_sets(c: &impl ConnectionTrait) -> ServiceResult<(Vec<RuleSet>, Vec<TopUpVersion>)> {
+    let top_ups: Vec<TopUpVersion> = sango_store::top_ups::all_versions(c, None).await?.into_iter().map(|s| s.top_ups).collect();
+    Ok((sango_settlement::with_top_up_versions(&sango_settlement::builtin_rule_sets(), &top_ups), top_ups))
+}
+
+/// One per agreement in force on some day of `fy`: its host and every member it had.
+pub(crate) async fn agreements_in(c: &impl ConnectionTrait, fy: FiscalYear) -> ServiceResult<Vec<Agreement>> {
+    Ok(AgreementIndex::new(sango_store::agreements::all_versions(c, None).await?).in_year(fy))
 }

@@ -26,9 +26,8 @@ pub struct PricingRun {
     pub cases: usize,
     pub days: usize,
     /// Cases left stale because a use could not be priced (no contract valid that day, no
-    /// programme), with the first such reason.
-    pub failed: usize,
-    pub first_failure: Option<ServiceError>,
+    /// programme), each with the reason.
+    pub failures: Vec<(i64, ServiceError)>,
 }
 
 impl Hub {
@@ -61,10 +60,7 @@ impl Hub {
                         priced_cases.push(case);
                         priced.append(&mut p);
                     }
-                    Err(e) => {
-                        run.failed += 1;
-                        run.first_failure.get_or_insert(e);
-                    }
+                    Err(e) => run.failures.push((case, e)),
                 }
             }
             sango_store::pricing::replace(&txn, &priced_cases, &priced).await?;
@@ -91,13 +87,18 @@ impl Hub {
         Ok(())
     }
 
-    /// Prices what is stale, then refuses when a used day of `fy` still could not be priced.
+    /// Prices what is stale, then refuses when a used day of `fy` could not be priced. (A use
+    /// recorded while this runs is left to the next statement, as if recorded a moment later.)
     pub(crate) async fn priced_through(&self, fy: FiscalYear) -> ServiceResult<()> {
-        let run = self.price_recorded_use().await?;
-        if sango_store::pricing::stale_with_use_between(&self.db, fy.first_day(), fy.last_day()).await?.is_some() {
-            return Err(run.first_failure.unwrap_or_else(|| ServiceError::conflict("fiscalYear", format!("use of {} is being recorded; try again", fy.wareki()))));
+        let mut run = self.price_recorded_use().await?;
+        if run.failures.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let stale = sango_store::pricing::stale_with_use_between(&self.db, fy.first_day(), fy.last_day()).await?;
+        match run.failures.iter().position(|(case, _)| stale.contains(case)) {
+            Some(i) => Err(run.failures.swap_remove(i).1),
+            None => Ok(()),
+        }
     }
 }
 
@@ -137,7 +138,7 @@ impl PricingWorker {
             loop {
                 woken.notified().await;
                 match hub.price_recorded_use().await {
-                    Ok(run) if run.failed > 0 => tracing::warn!(failed = run.failed, first = ?run.first_failure, "recorded use left unpriced"),
+                    Ok(run) if !run.failures.is_empty() => tracing::warn!(failed = run.failures.len(), first = %run.failures[0].1, "recorded use left unpriced"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "pricing recorded use failed"),
                 }
