@@ -1,5 +1,6 @@
 //! Each recorded use's money, kept priced: `priced_use` holds every used day with its amounts
-//! (what settlement sums), `pricing_stale` the cases whose days must be priced again.
+//! (what settlement sums) and its `price_group` (what statements tell uses apart by, but the
+//! month), `pricing_stale` the cases whose days must be priced again.
 //!
 //! Whatever changes an input of a use's price marks the cases it may touch stale, in its own
 //! transaction: recording or cancelling marks the booking's case, a contract or facility change
@@ -9,13 +10,15 @@
 //! per database, so that a change either commits before a batch reads its inputs or sees the
 //! batch's rows when it marks.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, Statement, Value};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, Statement, Value};
 use sango_domain::{FiscalYear, LgCode, PrefectureCode, ServiceType, Yen};
 use sango_settlement::{PricedUse, UseAmounts, UseKey};
 
-use crate::entity::{booking, booking_day, priced_use};
+use crate::entity::{booking, booking_day, price_group, priced_use};
 use crate::error::{StoreError, StoreResult};
 
 /// The advisory lock (PostgreSQL) that serialises pricing with the changes that mark cases.
@@ -67,8 +70,17 @@ pub enum Touched {
 /// Marks the cases `t` touches stale. Changes other than a booking's or a case's take the
 /// pricing lock first, so that a batch being priced either sees the change or is marked by it.
 pub async fn mark(c: &impl ConnectionTrait, t: &Touched) -> StoreResult<()> {
-    use priced_use::Column as P;
-    let priced = |cond: sea_orm::Condition| Query::select().distinct().column(P::CaseId).from(priced_use::Entity).cond_where(cond).to_owned();
+    use price_group::Column as G;
+    let priced = |cond: sea_orm::Condition| {
+        Query::select()
+            .distinct()
+            .column((priced_use::Entity, priced_use::Column::CaseId))
+            .from(priced_use::Entity)
+            .inner_join(price_group::Entity, Expr::col((price_group::Entity, G::Id)).equals((priced_use::Entity, priced_use::Column::GroupId)))
+            .cond_where(cond)
+            .to_owned()
+    };
+    let g = |c: G| Expr::col((price_group::Entity, c));
     let select = match t {
         Touched::Booking(id) => Query::select().column(booking::Column::CaseId).from(booking::Entity).and_where(Expr::col(booking::Column::Id).eq(*id)).to_owned(),
         Touched::Case(id) => {
@@ -76,10 +88,10 @@ pub async fn mark(c: &impl ConnectionTrait, t: &Touched) -> StoreResult<()> {
             c.execute(&insert).await?;
             return Ok(());
         }
-        Touched::Facility(id) => priced(sea_orm::Condition::all().add(P::FacilityId.eq(*id))),
-        Touched::Residents(ms) => priced(sea_orm::Condition::all().add(P::Resident.is_in(ms.iter().map(|m| m.to_string())))),
-        Touched::Agreement(code) => priced(sea_orm::Condition::all().add(P::Agreement.eq(code.as_str()))),
-        Touched::Prefecture(p) => priced(sea_orm::Condition::all().add(P::Resident.like(format!("{p}%")))),
+        Touched::Facility(id) => priced(sea_orm::Condition::all().add(g(G::FacilityId).eq(*id))),
+        Touched::Residents(ms) => priced(sea_orm::Condition::all().add(g(G::Resident).is_in(ms.iter().map(|m| m.to_string())))),
+        Touched::Agreement(code) => priced(sea_orm::Condition::all().add(g(G::Agreement).eq(code.as_str()))),
+        Touched::Prefecture(p) => priced(sea_orm::Condition::all().add(g(G::Resident).like(format!("{p}%")))),
         Touched::All => Query::select()
             .distinct()
             .column((booking::Entity, booking::Column::CaseId))
@@ -156,9 +168,10 @@ pub async fn replace(c: &impl ConnectionTrait, cases: &[i64], days: &[PricedDay]
     for chunk in bookings.chunks(1_000) {
         priced_use::Entity::delete_many().filter(priced_use::Column::BookingId.is_in(chunk.iter().copied())).exec(c).await?;
     }
-    // 1,000 rows of 28 columns stay under SQLite's 32,766 bound variables per statement.
+    let groups = group_ids(c, days).await?;
+    // 1,000 rows of 21 columns stay under SQLite's 32,766 bound variables per statement.
     for chunk in days.chunks(1_000) {
-        priced_use::Entity::insert_many(chunk.iter().map(to_row)).exec_without_returning(c).await?;
+        priced_use::Entity::insert_many(chunk.iter().map(|d| to_row(d, groups[&GroupKey::of(d)]))).exec_without_returning(c).await?;
     }
     for chunk in cases.chunks(1_000) {
         let delete = Query::delete().from_table("pricing_stale").and_where(Expr::col("case_id").is_in(chunk.iter().copied())).to_owned();
@@ -167,7 +180,81 @@ pub async fn replace(c: &impl ConnectionTrait, cases: &[i64], days: &[PricedDay]
     Ok(())
 }
 
-fn to_row(d: &PricedDay) -> priced_use::ActiveModel {
+/// A `price_group` row's columns.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct GroupKey {
+    resident: String,
+    payer: String,
+    facility_id: i64,
+    facility_municipality: String,
+    service_type: String,
+    agreement: String,
+    rule_set: String,
+    top_ups: String,
+}
+
+impl GroupKey {
+    fn of(d: &PricedDay) -> Self {
+        let k = &d.priced.key;
+        GroupKey {
+            resident: k.resident.to_string(),
+            payer: d.priced.payer.to_string(),
+            facility_id: k.facility_id,
+            facility_municipality: k.facility_municipality.to_string(),
+            service_type: k.service_type.as_str().to_owned(),
+            agreement: k.agreement.clone().unwrap_or_default(),
+            rule_set: d.priced.rule_set.clone(),
+            top_ups: d.top_ups.clone().unwrap_or_default(),
+        }
+    }
+
+    fn of_row(g: price_group::Model) -> (Self, i64) {
+        let key = GroupKey {
+            resident: g.resident,
+            payer: g.payer,
+            facility_id: g.facility_id,
+            facility_municipality: g.facility_municipality,
+            service_type: g.service_type,
+            agreement: g.agreement,
+            rule_set: g.rule_set,
+            top_ups: g.top_ups,
+        };
+        (key, g.id)
+    }
+}
+
+/// The id of the group of every day in `days`, creating the groups not seen before.
+async fn group_ids(c: &impl ConnectionTrait, days: &[PricedDay]) -> StoreResult<HashMap<GroupKey, i64>> {
+    use price_group::Column as G;
+    let mut wanted: Vec<GroupKey> = days.iter().map(GroupKey::of).collect::<HashSet<_>>().into_iter().collect();
+    let mut facilities: Vec<i64> = wanted.iter().map(|k| k.facility_id).collect();
+    facilities.sort_unstable();
+    facilities.dedup();
+    let mut known: HashMap<GroupKey, i64> = HashMap::new();
+    for chunk in facilities.chunks(1_000) {
+        known.extend(price_group::Entity::find().filter(G::FacilityId.is_in(chunk.iter().copied())).all(c).await?.into_iter().map(GroupKey::of_row));
+    }
+    wanted.retain(|k| !known.contains_key(k));
+    for k in wanted {
+        let row = price_group::ActiveModel {
+            resident: Set(k.resident.clone()),
+            payer: Set(k.payer.clone()),
+            facility_id: Set(k.facility_id),
+            facility_municipality: Set(k.facility_municipality.clone()),
+            service_type: Set(k.service_type.clone()),
+            agreement: Set(k.agreement.clone()),
+            rule_set: Set(k.rule_set.clone()),
+            top_ups: Set(k.top_ups.clone()),
+            ..Default::default()
+        }
+        .insert(c)
+        .await?;
+        known.insert(k, row.id);
+    }
+    Ok(known)
+}
+
+fn to_row(d: &PricedDay, group_id: i64) -> priced_use::ActiveModel {
     let (k, a) = (&d.priced.key, &d.priced.amounts);
     let fy = FiscalYear::containing(k.date);
     priced_use::ActiveModel {
@@ -176,14 +263,7 @@ fn to_row(d: &PricedDay) -> priced_use::ActiveModel {
         case_id: Set(d.case_id),
         fiscal_year: Set(fy.year()),
         month: Set(first_of_month(k.date)),
-        resident: Set(k.resident.to_string()),
-        payer: Set(d.priced.payer.to_string()),
-        facility_id: Set(k.facility_id),
-        facility_municipality: Set(k.facility_municipality.to_string()),
-        service_type: Set(k.service_type.as_str().to_owned()),
-        agreement: Set(k.agreement.clone()),
-        rule_set: Set(d.priced.rule_set.clone()),
-        top_ups: Set(d.top_ups.clone()),
+        group_id: Set(group_id),
         use_ordinal: Set(d.use_ordinal as i32),
         unit_price: Set(d.unit_price.0),
         user_fee: Set(d.user_fee.0),
@@ -220,9 +300,9 @@ struct SumRow {
     facility_id: i64,
     facility_municipality: String,
     service_type: String,
-    agreement: Option<String>,
+    agreement: String,
     rule_set: String,
-    top_ups: Option<String>,
+    top_ups: String,
     uses: i64,
     last_recorded_at: DateTime<Utc>,
     addition_total: i64,
@@ -237,8 +317,9 @@ struct SumRow {
     prefecture_top_up: i64,
 }
 
-/// The priced days of `fy`, summed per month, key, payer, rule set, top-up version and which of
-/// `split_at` they were recorded after: one `GROUP BY` over `priced_use`.
+/// The priced days of `fy`, summed per month and group (key, payer, rule set, top-up version) and
+/// by which of `split_at` they were recorded after: one `GROUP BY` over `priced_use` on two
+/// narrow keys, joined to the groups after summing.
 pub async fn sums(c: &impl ConnectionTrait, fy: FiscalYear, split_at: &[DateTime<Utc>]) -> StoreResult<Vec<PricedSum>> {
     let b = c.get_database_backend();
     let mut values: Vec<Value> = vec![fy.year().into()];
@@ -249,11 +330,11 @@ pub async fn sums(c: &impl ConnectionTrait, fy: FiscalYear, split_at: &[DateTime
     }
     // (A constant would name a column to SQLite's GROUP BY.)
     let side = if side.is_empty() { String::new() } else { format!(", {}", side.join(" + ")) };
-    let keys = "month, resident, payer, facility_id, facility_municipality, service_type, agreement, rule_set, top_ups";
     let sums: Vec<String> = AMOUNTS.iter().map(|a| format!("CAST(SUM({a}) AS BIGINT) AS {a}")).collect();
     let sql = format!(
-        "SELECT {keys}, COUNT(*) AS uses, MAX(recorded_at) AS last_recorded_at, {} FROM priced_use \
-         WHERE fiscal_year = {} GROUP BY {keys}{side}",
+        "SELECT g.resident, g.payer, g.facility_id, g.facility_municipality, g.service_type, g.agreement, g.rule_set, g.top_ups, s.* \
+         FROM (SELECT group_id, month, COUNT(*) AS uses, MAX(recorded_at) AS last_recorded_at, {} FROM priced_use \
+         WHERE fiscal_year = {} GROUP BY group_id, month{side}) s JOIN price_group g ON g.id = s.group_id",
         sums.join(", "),
         placeholder(b, 1)
     );
@@ -270,7 +351,7 @@ fn to_sum(r: SumRow) -> StoreResult<PricedSum> {
         facility_id: r.facility_id,
         facility_municipality: code(&r.facility_municipality)?,
         service_type: ServiceType::parse(&r.service_type).map_err(|e| bad(e.to_string()))?,
-        agreement: r.agreement,
+        agreement: Some(r.agreement).filter(|a| !a.is_empty()),
     };
     let amounts = UseAmounts {
         addition_total: Yen(r.addition_total),
@@ -286,7 +367,7 @@ fn to_sum(r: SumRow) -> StoreResult<PricedSum> {
     };
     let uses = u64::try_from(r.uses).map_err(|e| bad(e.to_string()))?;
     let priced = PricedUse { key, rule_set: r.rule_set, payer: code(&r.payer)?, uses, amounts };
-    Ok(PricedSum { priced, top_ups: r.top_ups, last_recorded_at: r.last_recorded_at })
+    Ok(PricedSum { priced, top_ups: Some(r.top_ups).filter(|t| !t.is_empty()), last_recorded_at: r.last_recorded_at })
 }
 
 #[derive(FromQueryResult)]

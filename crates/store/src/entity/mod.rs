@@ -21,6 +21,7 @@ pub mod lottery_draw;
 pub mod municipality;
 pub mod prefecture;
 pub mod prefecture_top_up;
+pub mod price_group;
 pub mod priced_use;
 pub mod program;
 pub mod slot;

@@ -13,15 +13,8 @@ pub struct Model {
     pub fiscal_year: i32,
     /// The first day of the month of `date`.
     pub month: Date,
-    pub resident: String,
-    pub payer: String,
-    pub facility_id: i64,
-    pub facility_municipality: String,
-    pub service_type: String,
-    pub agreement: Option<String>,
-    pub rule_set: String,
-    /// The label of the prefecture's stored top-up version in force that day, if any.
-    pub top_ups: Option<String>,
+    /// Its `price_group`.
+    pub group_id: i64,
     pub use_ordinal: i32,
     pub unit_price: i64,
     pub user_fee: i64,
