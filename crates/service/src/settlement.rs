@@ -1,8 +1,8 @@
 //! Settlement from recorded use. Statements are computed from the amounts each used day was
-//! priced at when it was recorded (`pricing`), summed in the database per month, facility,
-//! resident, payer and type; issuing reads and prices every used day of the year on its own
-//! (the contract valid that day, the fee of the resident's programme) and fingerprints them,
-//! and the two agree to the yen. A statement once issued is stored as issued (with its rule sets and a fingerprint of its
+//! priced at when it was recorded (`pricing`), summed in the database per month and price group;
+//! issuing reads and prices every used day of the year on its own (the contract valid that day,
+//! the fee of the resident's programme) and fingerprints them, and the two agree to the yen.
+//! A statement once issued is stored as issued (with its rule sets and a fingerprint of its
 //! inputs) and read back unchanged; a use recorded later for an issued month is settled as an
 //! adjustment in the next statement, never by changing the old one.
 
@@ -125,16 +125,20 @@ fn month_period(fy: FiscalYear, month: NaiveDate) -> ServiceResult<Period> {
 impl Hub {
     /// Every used day of a fiscal year as settlement input, in a stable order.
     pub async fn use_inputs(&self, fy: FiscalYear) -> ServiceResult<Vec<UseInput>> {
+        Ok(self.read_uses(fy).await?.1.into_iter().map(|r| r.input).collect())
+    }
+
+    /// Every used day of `fy` with the inputs of its price, and what they were read with.
+    async fn read_uses(&self, fy: FiscalYear) -> ServiceResult<(Pricer, Vec<inputs::Recorded>)> {
         let days = sango_store::usage::used_days(&self.db, fy.first_day(), fy.last_day()).await?;
         let pricer = Pricer::load(&self.db, &days).await?;
-        Ok(pricer.inputs(days)?.into_iter().map(|r| r.input).collect())
+        let recorded = pricer.inputs(days)?;
+        Ok((pricer, recorded))
     }
 
     /// Every used day of `fy` read and priced on its own, with the fingerprint of their inputs.
     async fn every_use(&self, fy: FiscalYear) -> ServiceResult<Basis> {
-        let days = sango_store::usage::used_days(&self.db, fy.first_day(), fy.last_day()).await?;
-        let pricer = Pricer::load(&self.db, &days).await?;
-        let recorded = pricer.inputs(days)?;
+        let (pricer, recorded) = self.read_uses(fy).await?;
         let mut sorted: Vec<&UseInput> = recorded.iter().map(|r| &r.input).collect();
         sorted.sort_by(|a, b| (a.date, &a.booking).cmp(&(b.date, &b.booking)));
         let fingerprint = hex::encode(Sha256::digest(serde_json::to_vec(&sorted).map_err(ServiceError::internal)?));

@@ -59,8 +59,6 @@ pub enum Touched {
     Facility(i64),
     /// The cases with use priced for residents of these municipalities.
     Residents(Vec<LgCode>),
-    /// The cases with use priced under an agreement.
-    Agreement(String),
     /// The cases with use priced for residents of a prefecture.
     Prefecture(PrefectureCode),
     /// Every case with recorded use.
@@ -68,7 +66,8 @@ pub enum Touched {
 }
 
 /// Marks the cases `t` touches stale. Changes other than a booking's or a case's take the
-/// pricing lock first, so that a batch being priced either sees the change or is marked by it.
+/// pricing lock first, so that a batch being priced either sees the change or is marked by it
+/// (a booking's or a case's mark waits for the batch holding it instead).
 pub async fn mark(c: &impl ConnectionTrait, t: &Touched) -> StoreResult<()> {
     use price_group::Column as G;
     let priced = |cond: sea_orm::Condition| {
@@ -90,7 +89,6 @@ pub async fn mark(c: &impl ConnectionTrait, t: &Touched) -> StoreResult<()> {
         }
         Touched::Facility(id) => priced(sea_orm::Condition::all().add(g(G::FacilityId).eq(*id))),
         Touched::Residents(ms) => priced(sea_orm::Condition::all().add(g(G::Resident).is_in(ms.iter().map(|m| m.to_string())))),
-        Touched::Agreement(code) => priced(sea_orm::Condition::all().add(g(G::Agreement).eq(code.as_str()))),
         Touched::Prefecture(p) => priced(sea_orm::Condition::all().add(g(G::Resident).like(format!("{p}%")))),
         Touched::All => Query::select()
             .distinct()
