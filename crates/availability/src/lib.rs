@@ -12,4 +12,4 @@ pub use calendar::{Calendars, ServiceCalendar};
 pub use contracts::ContractBook;
 pub use day_counts::DayCounts;
 pub use eligibility::{Request, check_consecutive, check_infant, check_request};
-pub use search::{Hit, NearbyQuery, SearchState, nearby};
+pub use search::{Hit, NearbyQuery, SearchState, nearby, nearby_through};

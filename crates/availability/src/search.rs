@@ -1,6 +1,7 @@
 //! The nearby-capacity search: facilities nearest a point (great-circle order) that offer a type,
-//! have a free slot on every requested day, and (by default) hold a contract with the resident's
-//! municipality valid on every requested day.
+//! have a free slot on every requested day, and (by default) hold a contract valid on every
+//! requested day with the resident's municipality or, failing that, with the host of a mutual-use
+//! agreement the municipality belongs to (as booking allows).
 
 use rustc_hash::FxHashMap;
 
@@ -50,45 +51,65 @@ pub struct Hit {
     pub unit_price: Option<Yen>,
     /// What the mother pays for the whole request under her programme.
     pub user_fee: Yen,
+    /// The agreement host whose contract it is, when the resident's municipality has none.
+    pub through_host: Option<LgCode>,
 }
 
 /// Runs the search; a request the programme refuses is an error naming the rule.
 pub fn nearby(state: &SearchState, rules: &ProgramRules, q: &NearbyQuery) -> DomainResult<Vec<Hit>> {
+    nearby_through(state, rules, q, &[])
+}
+
+/// As [`nearby`], for a resident whose municipality belongs to mutual-use agreements whose
+/// `hosts` cover every requested day: a facility without a contract of the municipality's own
+/// qualifies through the first host (in order) with one.
+pub fn nearby_through(state: &SearchState, rules: &ProgramRules, q: &NearbyQuery, hosts: &[LgCode]) -> DomainResult<Vec<Hit>> {
     let r = &q.request;
     check_request(rules, r)?;
     let user_fee = (1..=r.days)
         .map(|i| rules.user_fee(r.service_type, q.tier, r.used_so_far + i, r.multiples, false).unwrap_or(Yen::ZERO))
         .sum::<Yen>();
-    // Contracted-only searches walk just the facilities the resident's municipality contracts.
-    let candidates = if q.include_uncontracted {
-        &state.facilities
+    // Contracted-only searches walk just the facilities the resident's municipality (and each
+    // host) contracts; each walk keeps its nearest `limit`, so their union holds the answer.
+    let trees: Vec<&FacilityIndex> = if q.include_uncontracted {
+        vec![&state.facilities]
     } else {
-        match state.contracts.contracted(q.resident, r.service_type) {
-            Some(tree) => tree,
-            None => return Ok(vec![]),
-        }
+        std::iter::once(&q.resident).chain(hosts).filter_map(|m| state.contracts.contracted(*m, r.service_type)).collect()
     };
-    let near = candidates.nearest_with(q.from, q.radius_km, q.limit, |id| {
-        let free = state.calendars.get(id, r.service_type)?.min_free(r.start, r.days);
-        if free == 0 {
-            return None;
-        }
-        let contract = state.contracts.find(q.resident, r.service_type, id, r.start, r.days);
-        if contract.is_none() && !q.include_uncontracted {
-            return None;
-        }
-        Some((free, contract.map(|c| c.unit_price)))
-    });
+    let contract = |id: i64| {
+        let find = |m: LgCode| state.contracts.find(m, r.service_type, id, r.start, r.days).map(|c| c.unit_price);
+        find(q.resident).map(|p| (p, None)).or_else(|| hosts.iter().find_map(|h| find(*h).map(|p| (p, Some(*h)))))
+    };
+    let mut near = Vec::new();
+    for tree in &trees {
+        near.extend(tree.nearest_with(q.from, q.radius_km, q.limit, |id| {
+            let free = state.calendars.get(id, r.service_type)?.min_free(r.start, r.days);
+            if free == 0 {
+                return None;
+            }
+            let contract = contract(id);
+            if contract.is_none() && !q.include_uncontracted {
+                return None;
+            }
+            Some((free, contract))
+        }));
+    }
+    if trees.len() > 1 {
+        near.sort_by(|(a, _), (b, _)| a.km.total_cmp(&b.km).then(a.id.cmp(&b.id)));
+        near.dedup_by_key(|(n, _)| n.id);
+        near.truncate(q.limit);
+    }
     Ok(near
         .into_iter()
-        .map(|(n, (free_slots, unit_price))| Hit {
+        .map(|(n, (free_slots, contract))| Hit {
             facility_id: n.id,
             km: n.km,
             free_slots,
             cross_boundary: state.municipality_of.get(&n.id) != Some(&q.resident),
-            contracted: unit_price.is_some(),
-            unit_price,
+            contracted: contract.is_some(),
+            unit_price: contract.map(|c| c.0),
             user_fee,
+            through_host: contract.and_then(|c| c.1),
         })
         .collect())
 }

@@ -63,9 +63,14 @@ impl CapacityHit {
     async fn cross_boundary(&self) -> bool {
         self.0.hit.cross_boundary
     }
-    /// The resident's municipality has a contract for this type valid on every requested day.
+    /// The resident's municipality, or the host of a mutual-use agreement it belongs to, has a
+    /// contract for this type valid on every requested day.
     async fn contracted(&self) -> bool {
         self.0.hit.contracted
+    }
+    /// The agreement host whose contract it is, when the resident's municipality has none.
+    async fn through_agreement_host(&self) -> Option<LgCode> {
+        self.0.hit.through_host.map(LgCode)
     }
     /// 委託単価 per unit under that contract; null without one.
     async fn unit_price(&self) -> Option<Yen> {

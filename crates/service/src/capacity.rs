@@ -60,7 +60,9 @@ impl Hub {
             .map_err(ServiceError::internal)
     }
 
-    /// Facilities near a point with free capacity for the whole request, as the resident's programme allows.
+    /// Facilities near a point with free capacity for the whole request, as the resident's programme
+    /// allows, contracted by the resident's municipality or by the host of a mutual-use agreement
+    /// it belongs to on every requested day.
     /// Municipal staff search for their own residents; coordinators for their prefecture's.
     pub async fn nearby_capacity(&self, caller: &Caller, q: NearbyQuery) -> ServiceResult<Vec<NearbyHit>> {
         let p = caller.require()?;
@@ -84,7 +86,9 @@ impl Hub {
             .rules(q.resident, fy)
             .await?
             .ok_or_else(|| ServiceError::bad_input("residentMunicipality", format!("{} has no programme for {}", q.resident, fy.wareki())))?;
-        let hits = sango_availability::nearby(&self.search_state(), &rules, &q)?;
+        let last = q.request.start + chrono::Days::new(u64::from(q.request.days.max(1) - 1));
+        let hosts = self.agreement_hosts(q.resident, q.request.start, last).await?;
+        let hits = sango_availability::nearby_through(&self.search_state(), &rules, &q, &hosts)?;
         let ids: Vec<i64> = hits.iter().map(|h| h.facility_id).collect();
         let mut records: HashMap<i64, Facility> = sango_store::facilities::get_many(&self.db, &ids).await?.into_iter().map(|f| (f.id, f)).collect();
         Ok(hits.into_iter().filter_map(|hit| records.remove(&hit.facility_id).map(|facility| NearbyHit { facility, hit })).collect())

@@ -271,7 +271,21 @@ async fn a_member_of_a_mutual_use_agreement_books_through_its_host_while_the_agr
         valid_from: d("2025-04-01"),
         valid_to: Some(d("2025-06-11")),
     };
+    // The member's staff find the facility through the host only while the agreement covers every day.
+    let search = |start: &str, days: u32| sango_availability::NearbyQuery {
+        from: sango_domain::Coordinates::new(35.4933, 134.2259, "q").unwrap(),
+        radius_km: 10.0,
+        limit: 10,
+        resident: code(member),
+        request: sango_availability::Request { service_type: T, start: d(start), days, infant_birth: d("2025-05-01"), multiples: 1, used_so_far: 0 },
+        tier: sango_domain::HouseholdTier::Taxed,
+        include_uncontracted: false,
+    };
+    assert!(hub.nearby_capacity(&staff(member), search(DAY, 2)).await.unwrap().is_empty(), "no contract of its own, no agreement yet");
     hub.register_agreement(&coordinator, terms).await.unwrap();
+    let found = hub.nearby_capacity(&staff(member), search(DAY, 2)).await.unwrap();
+    assert_eq!(found.iter().map(|h| (h.facility.id, h.hit.through_host, h.hit.unit_price)).collect::<Vec<_>>(), vec![(facility, Some(code("312011")), Some(Yen(36_000)))]);
+    assert!(hub.nearby_capacity(&staff(member), search("2025-06-11", 2)).await.unwrap().is_empty(), "06-12 is past the agreement");
     let booked = hub.book(&staff(member), request(&k, facility, &[DAY, "2025-06-11"], None)).await.unwrap();
     assert_eq!(booked.days.len(), 2);
     assert_eq!(hub.calendar(facility, T, d(DAY), d(DAY)).await.unwrap()[0].taken, 1);

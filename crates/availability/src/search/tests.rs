@@ -21,6 +21,11 @@ fn home() -> LgCode {
     LgCode::parse("31201").unwrap()
 }
 
+/// The host of a mutual-use agreement `home` belongs to.
+fn host() -> LgCode {
+    LgCode::parse("31203").unwrap()
+}
+
 fn rules() -> ProgramRules {
     let fees = HouseholdTier::ALL
         .iter()
@@ -72,22 +77,32 @@ fn random_state(seed: u64, n: usize, lat: (f64, f64), lon: (f64, f64)) -> Search
             contracts.push(c);
         }
     }
+    // The host contracts a third of them (drawn apart, so that the rest of the state is as before).
+    let mut hosts = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    for id in 1..=n as i64 {
+        if hosts.random_bool(0.3) {
+            let to = if hosts.random_bool(0.2) { Some(day(hosts.random_range(0..60))) } else { None };
+            contracts.push(ContractTerms { municipality: host(), facility_id: id, service_type: T, unit_price: Yen(20_000 + id), additions: Additions::default(), valid_from: day(0), valid_to: to });
+        }
+    }
     state.facilities = FacilityIndex::new(points.clone());
     state.contracts = ContractBook::new(contracts, &state.facilities);
     state
 }
 
-/// The same answer by looking at every facility.
-fn brute_force(state: &SearchState, points: &[(i64, Coordinates)], q: &NearbyQuery) -> Vec<(i64, f64, u32, bool)> {
+/// The same answer by looking at every facility: id, km, free slots, and whose contract (the
+/// resident's municipality's, a host's, or none).
+fn brute_force(state: &SearchState, points: &[(i64, Coordinates)], q: &NearbyQuery, hosts: &[LgCode]) -> Vec<(i64, f64, u32, Option<LgCode>)> {
     let r = &q.request;
-    let mut all: Vec<(i64, f64, u32, bool)> = points
+    let mut all: Vec<(i64, f64, u32, Option<LgCode>)> = points
         .iter()
         .filter_map(|(id, at)| {
             let km = haversine_km(q.from, *at);
             let free = state.calendars.get(*id, r.service_type)?.min_free(r.start, r.days);
             let last = r.start + chrono::Days::new(u64::from(r.days - 1));
-            let contracted = state.contracts.of(q.resident, r.service_type).any(|c| c.facility_id == *id && c.valid_on(r.start) && c.valid_on(last));
-            (km <= q.radius_km && free > 0 && (contracted || q.include_uncontracted)).then_some((*id, km, free, contracted))
+            let contracts = |m: LgCode| state.contracts.of(m, r.service_type).any(|c| c.facility_id == *id && c.valid_on(r.start) && c.valid_on(last));
+            let whose = std::iter::once(&q.resident).chain(hosts).copied().find(|m| contracts(*m));
+            (km <= q.radius_km && free > 0 && (whose.is_some() || q.include_uncontracted)).then_some((*id, km, free, whose))
         })
         .collect();
     all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
@@ -119,13 +134,18 @@ fn query(from: Coordinates, radius_km: f64, limit: usize, start: u32, days: u32,
 }
 
 fn check_agrees(state: &SearchState, points: &[(i64, Coordinates)], q: &NearbyQuery) {
-    let got = nearby(state, &rules(), q).unwrap();
-    let want = brute_force(state, points, q);
+    check_agrees_through(state, points, q, &[]);
+}
+
+fn check_agrees_through(state: &SearchState, points: &[(i64, Coordinates)], q: &NearbyQuery, hosts: &[LgCode]) {
+    let got = nearby_through(state, &rules(), q, hosts).unwrap();
+    let want = brute_force(state, points, q, hosts);
     assert_eq!(got.len(), want.len(), "{q:?}");
     for (g, w) in got.iter().zip(&want) {
         assert_eq!(g.facility_id, w.0, "{q:?}");
         assert!((g.km - w.1).abs() < 0.001, "distance differs by more than 1 m: {} vs {}", g.km, w.1);
-        assert_eq!((g.free_slots, g.contracted), (w.2, w.3));
+        assert_eq!((g.free_slots, g.contracted), (w.2, w.3.is_some()));
+        assert_eq!(g.through_host, w.3.filter(|m| *m != home()));
         assert_eq!(g.unit_price.is_some(), g.contracted);
         assert_eq!(g.cross_boundary, state.municipality_of[&g.facility_id] != home());
     }
@@ -170,6 +190,14 @@ proptest! {
         let points = points_of(seed, 150, lat, lon);
         check_agrees(&state, &points, &query(Coordinates::new(qlat, qlon, "q").unwrap(), radius, limit, 10, days, all));
     }
+
+    #[test]
+    fn through_an_agreements_host_any_query_agrees(seed in 0u64..1_000, qlat in 35.0f64..35.7, qlon in 133.0f64..134.6, radius in 0.1f64..200.0, limit in 1usize..50, start in 0u32..50, days in 1u32..8, all in any::<bool>()) {
+        let (lat, lon) = TOTTORI;
+        let state = random_state(seed, 150, lat, lon);
+        let points = points_of(seed, 150, lat, lon);
+        check_agrees_through(&state, &points, &query(Coordinates::new(qlat, qlon, "q").unwrap(), radius, limit, start, days, all), &[host()]);
+    }
 }
 
 #[test]
@@ -195,4 +223,23 @@ fn user_fee_covers_every_day_and_extra_infants() {
     let hits = nearby(&state, &rules(), &q).unwrap();
     assert!(!hits.is_empty());
     assert!(hits.iter().all(|h| h.user_fee == Yen(3 * (3_000 + 500))));
+}
+
+#[test]
+fn a_hosts_contract_lists_facilities_the_municipality_has_none_with() {
+    let (lat, lon) = TOTTORI;
+    let state = random_state(11, 400, lat, lon);
+    let points = points_of(11, 400, lat, lon);
+    let q = query(Coordinates::new(35.4, 133.8, "q").unwrap(), 200.0, 60, 5, 2, false);
+    check_agrees_through(&state, &points, &q, &[host()]);
+    let own = nearby(&state, &rules(), &q).unwrap();
+    let through = nearby_through(&state, &rules(), &q, &[host()]).unwrap();
+    assert!(own.iter().all(|h| h.through_host.is_none()));
+    assert!(through.iter().any(|h| h.through_host == Some(host())), "some facility only the host contracts");
+    // Facilities the municipality contracts itself keep its own contract.
+    for h in &own {
+        if let Some(t) = through.iter().find(|t| t.facility_id == h.facility_id) {
+            assert_eq!((t.unit_price, t.through_host), (h.unit_price, None));
+        }
+    }
 }
