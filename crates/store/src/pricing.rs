@@ -179,7 +179,7 @@ pub async fn replace(c: &impl ConnectionTrait, cases: &[i64], days: &[PricedDay]
 }
 
 /// A `price_group` row's columns.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, FromQueryResult)]
 struct GroupKey {
     resident: String,
     payer: String,
@@ -293,14 +293,8 @@ const AMOUNTS: [&str; 10] = ["addition_total", "gross_cost", "reduction", "user_
 #[derive(FromQueryResult)]
 struct SumRow {
     month: NaiveDate,
-    resident: String,
-    payer: String,
-    facility_id: i64,
-    facility_municipality: String,
-    service_type: String,
-    agreement: String,
-    rule_set: String,
-    top_ups: String,
+    #[sea_orm(nested)]
+    group: GroupKey,
     uses: i64,
     last_recorded_at: DateTime<Utc>,
     addition_total: i64,
@@ -341,15 +335,16 @@ pub async fn sums(c: &impl ConnectionTrait, fy: FiscalYear, split_at: &[DateTime
 }
 
 fn to_sum(r: SumRow) -> StoreResult<PricedSum> {
-    let bad = |m: String| StoreError::corrupt("priced_use", r.facility_id, m);
+    let g = r.group;
+    let bad = |m: String| StoreError::corrupt("price_group", g.facility_id, m);
     let code = |s: &str| LgCode::parse(s).map_err(|e| bad(e.to_string()));
     let key = UseKey {
         date: r.month,
-        resident: code(&r.resident)?,
-        facility_id: r.facility_id,
-        facility_municipality: code(&r.facility_municipality)?,
-        service_type: ServiceType::parse(&r.service_type).map_err(|e| bad(e.to_string()))?,
-        agreement: Some(r.agreement).filter(|a| !a.is_empty()),
+        resident: code(&g.resident)?,
+        facility_id: g.facility_id,
+        facility_municipality: code(&g.facility_municipality)?,
+        service_type: ServiceType::parse(&g.service_type).map_err(|e| bad(e.to_string()))?,
+        agreement: Some(g.agreement).filter(|a| !a.is_empty()),
     };
     let amounts = UseAmounts {
         addition_total: Yen(r.addition_total),
@@ -364,8 +359,8 @@ fn to_sum(r: SumRow) -> StoreResult<PricedSum> {
         prefecture_top_up: Yen(r.prefecture_top_up),
     };
     let uses = u64::try_from(r.uses).map_err(|e| bad(e.to_string()))?;
-    let priced = PricedUse { key, rule_set: r.rule_set, payer: code(&r.payer)?, uses, amounts };
-    Ok(PricedSum { priced, top_ups: Some(r.top_ups).filter(|t| !t.is_empty()), last_recorded_at: r.last_recorded_at })
+    let priced = PricedUse { key, rule_set: g.rule_set, payer: code(&g.payer)?, uses, amounts };
+    Ok(PricedSum { priced, top_ups: Some(g.top_ups).filter(|t| !t.is_empty()), last_recorded_at: r.last_recorded_at })
 }
 
 #[derive(FromQueryResult)]
