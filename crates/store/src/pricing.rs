@@ -132,6 +132,13 @@ struct CaseId {
     case_id: i64,
 }
 
+/// Whether any case with an id above `after` is stale (a plain read, locking nothing).
+pub async fn any_stale_after(c: &impl ConnectionTrait, after: i64) -> StoreResult<bool> {
+    let b = c.get_database_backend();
+    let sql = format!("SELECT case_id FROM pricing_stale WHERE case_id > {} LIMIT 1", placeholder(b, 1));
+    Ok(CaseId::find_by_statement(Statement::from_sql_and_values(b, sql, [after.into()])).one(c).await?.is_some())
+}
+
 /// Up to `limit` stale cases with ids above `after`, ascending, locked until the end of the
 /// transaction on PostgreSQL (so that marking one of them again waits for the batch).
 pub async fn stale_after(c: &impl ConnectionTrait, after: i64, limit: u64) -> StoreResult<Vec<i64>> {

@@ -37,6 +37,10 @@ impl Hub {
         let mut run = PricingRun::default();
         let mut after = 0;
         loop {
+            // A look without the write lock first: settlement calls this on every read.
+            if !sango_store::pricing::any_stale_after(&self.db, after).await? {
+                return Ok(run);
+            }
             let txn = sango_store::begin_write(&self.db).await?;
             sango_store::pricing::lock(&txn).await?;
             let cases = sango_store::pricing::stale_after(&txn, after, BATCH).await?;
