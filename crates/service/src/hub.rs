@@ -35,6 +35,10 @@ pub struct Hub {
     /// The queue of the booking writer, which commits first-come bookings in groups (`None` in
     /// the writer's own clone, which writes directly).
     pub(crate) booking_queue: Option<BookingQueue>,
+    /// The head of the audit chain as this process's booking groups last left it, behind the lock
+    /// that orders their appends: a group chains its entries after it without reading the head
+    /// first (a stale one — another writer appended since — costs that read, nothing more).
+    pub(crate) chain_head: Arc<tokio::sync::Mutex<Option<sango_store::audit::Head>>>,
     /// Prices recorded use in the background (`None` in the worker's own clone).
     pub(crate) pricing: Option<crate::settlement::PricingWorker>,
     /// The key the hub signs access tokens with, and the external issuer it trusts.
@@ -75,6 +79,7 @@ impl Hub {
             changes: tokio::sync::broadcast::channel(crate::live::CHANNEL_CAPACITY).0,
             offer_ttl: chrono::Duration::hours(24),
             booking_queue: None,
+            chain_head: Arc::default(),
             pricing: None,
             auth: Arc::new(AuthConfig { signing: SigningKey::ephemeral(), external: None, access_ttl: crate::login::ACCESS_TTL }),
             throttle: Arc::new(std::sync::Mutex::new(LoginThrottle::new(ThrottlePolicy::default()))),

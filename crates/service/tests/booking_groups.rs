@@ -245,3 +245,49 @@ async fn two_hubs_on_one_database_never_let_a_case_pass_its_limit() {
         assert_eq!(held, 7, "trial {i}");
     }
 }
+
+#[tokio::test]
+async fn two_hubs_booking_at_once_keep_one_audit_chain_with_one_entry_per_booking() {
+    let url = fresh_database_url().await;
+    let clock = std::sync::Arc::new(|| Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap());
+    let first = Hub::open_with_clock(&url, clock.clone()).await.unwrap();
+    let facility = world(&first, 500).await;
+    let mut cases = Vec::new();
+    for _ in 0..48 {
+        cases.push(case(&first, "312011", "2025-05-01", false).await);
+    }
+    // Each hub's writer chains its groups after the head it last wrote; the other hub's groups,
+    // and a registration between them, move the head under it.
+    let second = Hub::open_with_clock(&url, clock).await.unwrap();
+    let me = staff("312011");
+    let before = audit_len(&first).await;
+    let mut booked: Vec<(usize, Booking)> = Vec::new();
+    let mut registered = None;
+    // In waves, so that each hub writes again after the other has: from the second wave on, at
+    // least one of them finds the head moved since its last group.
+    for wave in 0..4 {
+        let mut books = tokio::task::JoinSet::new();
+        for i in (wave * 12)..(wave * 12 + 12) {
+            let hub = if i % 2 == 0 { first.clone() } else { second.clone() };
+            let req = request(&cases[i], facility, &["2025-06-12"], None);
+            books.spawn(async move { (i, hub.book(&me, req).await) });
+        }
+        if wave == 2 {
+            registered = Some(case(&second, "312011", "2025-05-01", false).await);
+        }
+        booked.extend(books.join_all().await.into_iter().map(|(i, a)| (i, a.expect("every booking fits"))));
+    }
+    booked.sort_by_key(|(i, _)| *i);
+    let registered = registered.expect("registered in the third wave");
+    // (Each hub mirrors only what it took itself, as two processes would.)
+    assert_eq!(sango_store::calendar::taken_on(first.db(), facility, T, &[d("2025-06-12")]).await.unwrap()[0].1, 48);
+
+    assert_eq!(audit_len(&first).await, before + 48 + 1, "one entry per booking and one for the registration, in one chain");
+    for (k, (_, b)) in cases.iter().zip(&booked) {
+        let seen = first.who_saw_case(&admin(), &k.reference).await.unwrap();
+        let entries: Vec<_> = seen.iter().filter(|e| e.record.operation == "BOOKED").collect();
+        assert_eq!(entries.len(), 1, "case {}", k.reference);
+        assert_eq!(entries[0].record.record_ids, [b.reference.clone()]);
+    }
+    assert!(first.who_saw_case(&admin(), &registered.reference).await.unwrap().iter().any(|e| e.record.case_refs == [registered.reference.clone()]));
+}

@@ -40,6 +40,33 @@ pub async fn append(c: &impl ConnectionTrait, record: AuditRecord) -> StoreResul
     Ok(entries.pop().expect("one entry appended"))
 }
 
+/// The head of the chain, locked until the transaction ends (on PostgreSQL; on SQLite the write
+/// transaction already excludes every other appender).
+pub async fn locked_head(c: &impl ConnectionTrait) -> StoreResult<Head> {
+    read_head(c, true).await
+}
+
+/// Chains `records` after `head`: each gets the next sequence number, its time in whole
+/// microseconds, and the hash of its content and the previous hash.
+pub fn chain(head: &Head, records: Vec<AuditRecord>) -> Vec<ChainedEntry> {
+    let (mut seq, mut prev) = (head.seq, head.hash.clone());
+    let mut entries = Vec::with_capacity(records.len());
+    for mut record in records {
+        seq += 1;
+        record.seq = seq;
+        record.at = to_micros(record.at);
+        let hash = record.chain_hash(&prev);
+        let prev_hash = std::mem::replace(&mut prev, hash.clone());
+        entries.push(ChainedEntry { record, prev_hash, hash });
+    }
+    entries
+}
+
+/// The head after `entries`, the last of a chain (None when there are none).
+pub fn end_of(entries: &[ChainedEntry]) -> Option<Head> {
+    entries.last().map(|e| Head { seq: e.record.seq, hash: e.hash.clone() })
+}
+
 /// Entries per insert statement (13 values each, well under every engine's parameter limit).
 const APPEND_CHUNK: usize = 200;
 
@@ -51,16 +78,7 @@ pub async fn append_all(c: &impl ConnectionTrait, records: Vec<AuditRecord>) -> 
         return Ok(vec![]);
     }
     let head = read_head(c, true).await?;
-    let (mut seq, mut prev) = (head.seq, head.hash);
-    let mut entries = Vec::with_capacity(records.len());
-    for mut record in records {
-        seq += 1;
-        record.seq = seq;
-        record.at = to_micros(record.at);
-        let hash = record.chain_hash(&prev);
-        let prev_hash = std::mem::replace(&mut prev, hash.clone());
-        entries.push(ChainedEntry { record, prev_hash, hash });
-    }
+    let entries = chain(&head, records);
     for chunk in entries.chunks(APPEND_CHUNK) {
         let rows = chunk.iter().map(|e| audit_entry::ActiveModel {
             seq: Set(e.record.seq),
@@ -84,11 +102,12 @@ pub async fn append_all(c: &impl ConnectionTrait, records: Vec<AuditRecord>) -> 
     for chunk in cases.chunks(APPEND_CHUNK * 4) {
         audit_case::Entity::insert_many(chunk.to_vec()).exec_without_returning(c).await?;
     }
+    let end = end_of(&entries).unwrap_or(head);
     let backend = c.get_database_backend();
     let update = Statement::from_sql_and_values(
         backend,
         if backend == DbBackend::Postgres { "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1" } else { "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1" },
-        [seq.into(), prev.into()],
+        [end.seq.into(), end.hash.into()],
     );
     c.execute_raw(update).await?;
     Ok(entries)

@@ -67,6 +67,36 @@ pub struct NewBooking<'a> {
     pub fingerprint: &'a str,
 }
 
+impl NewBooking<'_> {
+    /// The booking as stored with `id` at `created_at` by `actor`.
+    pub(crate) fn stored(&self, id: i64, created_at: DateTime<Utc>, actor: &str) -> Booking {
+        let mut dates = self.dates.to_vec();
+        dates.sort();
+        Booking {
+            id,
+            reference: self.reference.to_owned(),
+            case_id: self.case_id,
+            facility_id: self.facility_id,
+            service_type: self.service_type,
+            days: dates.into_iter().map(|date| BookedDay { date, outcome: None, use_record: None }).collect(),
+            status: BookingStatus::Booked,
+            source: self.source,
+            idempotency_key: self.idempotency_key.map(str::to_owned),
+            fingerprint: self.fingerprint.to_owned(),
+            created_at,
+            created_by: actor.to_owned(),
+            cancellation: None,
+        }
+    }
+
+    /// The first and last of its dates.
+    pub(crate) fn span(&self) -> (NaiveDate, NaiveDate) {
+        let first = *self.dates.iter().min().expect("a booking has days");
+        let last = *self.dates.iter().max().expect("a booking has days");
+        (first, last)
+    }
+}
+
 /// Stores a booking and its days.
 pub async fn insert(c: &impl ConnectionTrait, b: &NewBooking<'_>, actor: &str, now: DateTime<Utc>) -> StoreResult<Booking> {
     let mut stored = insert_all(c, &[(b, actor)], now).await?;
@@ -91,8 +121,7 @@ pub async fn insert_all(c: &impl ConnectionTrait, items: &[(&NewBooking<'_>, &st
             .columns([C::Reference, C::CaseId, C::FacilityId, C::ServiceType, C::FirstDate, C::LastDate, C::Units, C::Status, C::Source, C::IdempotencyKey, C::Fingerprint, C::CreatedAt, C::CreatedBy])
             .returning(Query::returning().columns([C::Id, C::Reference, C::CreatedAt]));
         for (b, actor) in chunk {
-            let first = *b.dates.iter().min().expect("a booking has days");
-            let last = *b.dates.iter().max().expect("a booking has days");
+            let (first, last) = b.span();
             let values: [sea_orm::Value; 13] = [
                 b.reference.into(),
                 b.case_id.into(),
@@ -119,23 +148,7 @@ pub async fn insert_all(c: &impl ConnectionTrait, items: &[(&NewBooking<'_>, &st
         }
         for (b, actor) in chunk {
             let (id, created_at) = *ids.get(b.reference).ok_or_else(|| StoreError::corrupt("booking", b.reference, "the insert returned no row for it"))?;
-            let mut dates = b.dates.to_vec();
-            dates.sort();
-            stored.push(Booking {
-                id,
-                reference: b.reference.to_owned(),
-                case_id: b.case_id,
-                facility_id: b.facility_id,
-                service_type: b.service_type,
-                days: dates.into_iter().map(|date| BookedDay { date, outcome: None, use_record: None }).collect(),
-                status: BookingStatus::Booked,
-                source: b.source,
-                idempotency_key: b.idempotency_key.map(str::to_owned),
-                fingerprint: b.fingerprint.to_owned(),
-                created_at,
-                created_by: (*actor).to_owned(),
-                cancellation: None,
-            });
+            stored.push(b.stored(id, created_at, actor));
         }
     }
     let days: Vec<booking_day::ActiveModel> = stored

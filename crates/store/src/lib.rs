@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod audit;
+pub mod booking_group;
 pub mod bookings;
 pub mod calendar;
 pub mod cases;

@@ -39,11 +39,13 @@ impl Decision {
     }
 }
 
-/// The decisions of a group, one per request in order, and the requests whose case the caller
-/// may not see (their refusals are audited with the group).
+/// The decisions of a group, one per request in order, the requests whose case the caller may
+/// not see (their refusals are audited with the group), and the new taken count of every slot
+/// the group takes from.
 pub(crate) struct Decided {
     pub(crate) answers: Vec<Decision>,
     pub(crate) refusals: Vec<usize>,
+    pub(crate) counts: Vec<DayCount>,
 }
 
 /// A slot: facility, type and date.
@@ -60,8 +62,8 @@ struct CaseState {
 }
 
 impl Hub {
-    /// Decides each request of the group in order, inside `txn`, and stores the slots' new counts;
-    /// the caller then stores the bookings taken.
+    /// Decides each request of the group in order, inside `txn`; the caller then stores the
+    /// slots' new counts and the bookings taken.
     pub(crate) async fn decide(&self, txn: &DatabaseTransaction, group: &[Pending]) -> Result<Decided, StoreError> {
         let keys: Vec<&str> = group.iter().filter_map(|p| p.idempotency_key.as_deref()).collect();
         let mut used: HashSet<String> = sango_store::bookings::existing_keys(txn, &keys).await?.into_iter().collect();
@@ -80,7 +82,7 @@ impl Hub {
         let before: HashMap<SlotKey, u32> = states.iter().map(|s| ((s.facility_id, s.service_type, s.date), s.taken)).collect();
         let mut free = FreeSlots::new(states.iter().map(|s| ((s.facility_id, s.service_type, s.date), s.capacity, s.taken)));
 
-        let mut decided = Decided { answers: Vec::with_capacity(group.len()), refusals: Vec::new() };
+        let mut decided = Decided { answers: Vec::with_capacity(group.len()), refusals: Vec::new(), counts: Vec::new() };
         for (i, p) in group.iter().enumerate() {
             if p.idempotency_key.as_ref().is_some_and(|k| used.contains(k)) {
                 decided.answers.push(Decision::Answer(Ok(Written::KeyTaken)));
@@ -109,11 +111,10 @@ impl Hub {
                 }
             }
         }
-        let counts: Vec<DayCount> = free
+        decided.counts = free
             .taken()
             .map(|(k @ (facility_id, service_type, date), n)| DayCount { facility_id, service_type, date, count: before.get(&k).copied().unwrap_or(0) + n })
             .collect();
-        sango_store::calendar::set_taken(txn, &counts).await?;
         Ok(decided)
     }
 }

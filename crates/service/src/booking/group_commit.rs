@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::NaiveDate;
 use sango_domain::audit::AuditRecord;
 use sango_domain::{BookingSource, ServiceType};
+use sango_store::booking_group::GroupWrite;
 use sango_store::bookings::{Booking, NewBooking};
 use sango_store::events::NewEvent;
 use sango_store::StoreError;
@@ -203,16 +204,22 @@ impl Hub {
             })
             .collect();
         let items: Vec<(&NewBooking<'_>, &str)> = news.iter().zip(&takers).map(|(n, (p, _))| (n, p.actor.as_str())).collect();
-        let stored = sango_store::bookings::insert_all(&txn, &items, at).await.map_err(BeforeCommit)?;
         let subjects: Vec<String> = takers.iter().map(|(p, _)| format!("booking:{}", p.reference)).collect();
         let data: Vec<serde_json::Value> =
             takers.iter().map(|(p, _)| serde_json::json!({ "case": p.case_ref, "facility": p.facility_id, "serviceType": p.service_type, "dates": p.dates })).collect();
         let events: Vec<NewEvent<'_>> =
             takers.iter().zip(&subjects).zip(&data).map(|(((p, _), subject), data)| NewEvent { at, actor: &p.actor, kind: "BOOKED", subject, reason: None, data }).collect();
-        sango_store::events::append_all(&txn, &events).await.map_err(BeforeCommit)?;
-        let records: Vec<AuditRecord> =
+        let audit: Vec<AuditRecord> =
             takers.iter().map(|(p, _)| &p.audit).chain(decided.refusals.iter().map(|i| &group[*i].refused)).map(|r| AuditRecord { at, ..r.clone() }).collect();
-        sango_store::audit::append_all(&txn, records).await.map_err(BeforeCommit)?;
+        let write = GroupWrite { at, counts: &decided.counts, bookings: &items, events: &events, audit };
+        let stored = {
+            // Held to the end of the write, so that groups move the audit head in the order they
+            // chain their entries; the commit happens outside, overlapping the next group's write.
+            let mut head = self.chain_head.lock().await;
+            let stored = sango_store::booking_group::write(&txn, write, head.take()).await.map_err(BeforeCommit)?;
+            *head = stored.head;
+            stored.bookings
+        };
         txn.commit().await.map_err(|e| GroupError::AtCommit(e.into()))?;
 
         let mut stored = stored.into_iter();
