@@ -127,45 +127,58 @@ pub struct SlotState {
     pub capacity: u32,
 }
 
-/// Slots per locking statement (3 values each).
+/// Slots per locking statement on SQLite (3 values each).
 const LOCK_CHUNK: usize = 1_000;
 
 /// Reads the taken count and capacity of each slot and holds them until the transaction ends,
-/// with one upsert per chunk that creates a missing slot row (none taken), leaves an existing one
-/// as it is and returns it with the capacity of its day. On PostgreSQL the upsert locks the rows
-/// (in key order when `keys` are sorted, so that two writers cannot deadlock on them); on SQLite
-/// the write transaction holds the database's write lock from its start. The caller then decides
-/// what to take and stores the new counts with [`set_taken`], knowing that nothing changed in
-/// between.
+/// with one upsert (per chunk on SQLite) that creates a missing slot row (none taken), leaves an
+/// existing one as it is and returns it with the capacity of its day. On PostgreSQL the upsert
+/// locks the rows in key order, so that two writers cannot deadlock on them; on SQLite the write
+/// transaction holds the database's write lock from its start. The caller then decides what to
+/// take and stores the new counts (see `booking_group`), knowing that nothing changed in between.
 pub async fn lock_slots(c: &impl ConnectionTrait, keys: &[(i64, ServiceType, NaiveDate)]) -> StoreResult<Vec<SlotState>> {
     let backend = c.get_database_backend();
-    let mark = placeholder(backend);
-    let capacity = capacity_sql("slot.facility_id", "slot.service_type", "slot.date");
     let mut states = Vec::with_capacity(keys.len());
-    for chunk in keys.chunks(LOCK_CHUNK) {
-        let rows: Vec<String> = (0..chunk.len()).map(|i| format!("({}, {}, {}, 0)", mark(3 * i + 1), mark(3 * i + 2), mark(3 * i + 3))).collect();
-        let sql = format!(
-            "INSERT INTO slot (facility_id, service_type, date, taken) VALUES {} \
-             ON CONFLICT (facility_id, service_type, date) DO UPDATE SET taken = slot.taken \
-             RETURNING facility_id, service_type, date, CAST(taken AS BIGINT) AS taken, CAST({capacity} AS BIGINT) AS capacity",
-            rows.join(", ")
-        );
-        let values: Vec<sea_orm::Value> = chunk.iter().flat_map(|(f, t, d)| [(*f).into(), t.as_str().into(), (*d).into()]).collect();
-        for row in c.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {
-            let facility_id: i64 = row.try_get("", "facility_id")?;
-            let t: String = row.try_get("", "service_type")?;
-            let service_type = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("slot", facility_id, e.to_string()))?;
-            let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-            states.push(SlotState {
-                facility_id,
-                service_type,
-                date: row.try_get("", "date")?,
-                taken: count(row.try_get("", "taken")?),
-                capacity: count(row.try_get("", "capacity")?),
-            });
+    if backend == DbBackend::Postgres {
+        // The keys as one JSON parameter, so that the statement's text is the same for every
+        // group and each connection prepares and plans it once.
+        let rows: Vec<serde_json::Value> = keys.iter().map(|(f, t, d)| serde_json::json!({ "facility_id": f, "service_type": t.as_str(), "date": d })).collect();
+        let source = "SELECT v.facility_id, v.service_type, v.date, 0 FROM jsonb_to_recordset($1) AS v(facility_id bigint, service_type text, date date) \
+                      ORDER BY v.facility_id, v.service_type, v.date";
+        read_slot_states(c, source, vec![serde_json::Value::Array(rows).into()], &mut states).await?;
+    } else {
+        for chunk in keys.chunks(LOCK_CHUNK) {
+            let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(?{}, ?{}, ?{}, 0)", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
+            let values: Vec<sea_orm::Value> = chunk.iter().flat_map(|(f, t, d)| [(*f).into(), t.as_str().into(), (*d).into()]).collect();
+            read_slot_states(c, &format!("VALUES {}", rows.join(", ")), values, &mut states).await?;
         }
     }
     Ok(states)
+}
+
+/// Upserts the slot rows that `source` yields (facility, type, date, 0 taken), leaving existing
+/// ones as they are, and appends each with its capacity to `states`.
+async fn read_slot_states(c: &impl ConnectionTrait, source: &str, values: Vec<sea_orm::Value>, states: &mut Vec<SlotState>) -> StoreResult<()> {
+    let capacity = capacity_sql("slot.facility_id", "slot.service_type", "slot.date");
+    let sql = format!(
+        "INSERT INTO slot (facility_id, service_type, date, taken) {source} \
+         ON CONFLICT (facility_id, service_type, date) DO UPDATE SET taken = slot.taken \
+         RETURNING facility_id, service_type, date, CAST(taken AS BIGINT) AS taken, CAST({capacity} AS BIGINT) AS capacity"
+    );
+    for row in c.query_all_raw(Statement::from_sql_and_values(c.get_database_backend(), sql, values)).await? {
+        let facility_id: i64 = row.try_get("", "facility_id")?;
+        let t: String = row.try_get("", "service_type")?;
+        let service_type = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("slot", facility_id, e.to_string()))?;
+        let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        states.push(SlotState {
+            facility_id,
+            service_type,
+            date: row.try_get("", "date")?,
+            taken: count(row.try_get("", "taken")?),
+            capacity: count(row.try_get("", "capacity")?),
+        });
+    }
+    Ok(())
 }
 
 /// Gives back one slot on each date (never below zero).

@@ -68,7 +68,7 @@ pub struct CaseHolding {
     pub held: Vec<(ServiceType, NaiveDate)>,
 }
 
-/// References per read (one value each).
+/// References per read on SQLite (one value each).
 const HOLDING_CHUNK: usize = 500;
 
 /// The cases with these references, each with the days it holds, read with one statement per
@@ -80,36 +80,47 @@ const HOLDING_CHUNK: usize = 500;
 /// `begin_write`). References not found are left out.
 pub async fn holdings_locked(c: &impl ConnectionTrait, references: &[&str]) -> StoreResult<Vec<CaseHolding>> {
     let backend = c.get_database_backend();
-    let postgres = backend == DbBackend::Postgres;
     let mut out: Vec<CaseHolding> = Vec::with_capacity(references.len());
-    for chunk in references.chunks(HOLDING_CHUNK) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| if postgres { format!("${i}") } else { format!("?{i}") }).collect();
-        let values: Vec<sea_orm::Value> = chunk.iter().map(|r| (*r).into()).collect();
-        if postgres {
-            let lock = format!("SELECT id FROM care_case WHERE reference IN ({}) ORDER BY id FOR UPDATE", marks.join(", "));
-            c.query_all_raw(Statement::from_sql_and_values(backend, lock, values.clone())).await?;
-        }
-        let sql = format!(
-            "SELECT c.*, b.service_type AS held_type, d.date AS held_date FROM care_case c \
-             LEFT JOIN booking b ON b.case_id = c.id AND b.status <> '{cancelled}' LEFT JOIN booking_day d ON d.booking_id = b.id \
-             WHERE c.reference IN ({}) ORDER BY c.id",
-            marks.join(", "),
-            cancelled = BookingStatus::Cancelled.as_str(),
-        );
-        for row in c.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {
-            let model = care_case::Model::from_query_result(&row, "")?;
-            if out.last().is_none_or(|h| h.case.id != model.id) {
-                out.push(CaseHolding { case: to_record(model)?, held: Vec::new() });
-            }
-            let held_type: Option<String> = row.try_get("", "held_type")?;
-            let held_date: Option<NaiveDate> = row.try_get("", "held_date")?;
-            if let (Some(t), Some(date), Some(h)) = (held_type, held_date, out.last_mut()) {
-                let t = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("booking", h.case.id, e.to_string()))?;
-                h.held.push((t, date));
-            }
+    if backend == DbBackend::Postgres {
+        // The references as one JSON array, so that the statements' text is the same for every
+        // group and each connection prepares and plans them once.
+        let named = "reference = ANY (ARRAY(SELECT jsonb_array_elements_text($1)))";
+        let list: sea_orm::Value = serde_json::json!(references).into();
+        let lock = format!("SELECT id FROM care_case WHERE {named} ORDER BY id FOR UPDATE");
+        c.query_all_raw(Statement::from_sql_and_values(backend, lock, [list.clone()])).await?;
+        read_holdings(c, &format!("c.{named}"), vec![list], &mut out).await?;
+    } else {
+        for chunk in references.chunks(HOLDING_CHUNK) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+            let values: Vec<sea_orm::Value> = chunk.iter().map(|r| (*r).into()).collect();
+            read_holdings(c, &format!("c.reference IN ({})", marks.join(", ")), values, &mut out).await?;
         }
     }
     Ok(out)
+}
+
+/// Appends to `out` the cases that `condition` (over `care_case c`) selects, in id order, each
+/// with the days it holds.
+async fn read_holdings(c: &impl ConnectionTrait, condition: &str, values: Vec<sea_orm::Value>, out: &mut Vec<CaseHolding>) -> StoreResult<()> {
+    let sql = format!(
+        "SELECT c.*, b.service_type AS held_type, d.date AS held_date FROM care_case c \
+         LEFT JOIN booking b ON b.case_id = c.id AND b.status <> '{cancelled}' LEFT JOIN booking_day d ON d.booking_id = b.id \
+         WHERE {condition} ORDER BY c.id",
+        cancelled = BookingStatus::Cancelled.as_str(),
+    );
+    for row in c.query_all_raw(Statement::from_sql_and_values(c.get_database_backend(), sql, values)).await? {
+        let model = care_case::Model::from_query_result(&row, "")?;
+        if out.last().is_none_or(|h| h.case.id != model.id) {
+            out.push(CaseHolding { case: to_record(model)?, held: Vec::new() });
+        }
+        let held_type: Option<String> = row.try_get("", "held_type")?;
+        let held_date: Option<NaiveDate> = row.try_get("", "held_date")?;
+        if let (Some(t), Some(date), Some(h)) = (held_type, held_date, out.last_mut()) {
+            let t = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("booking", h.case.id, e.to_string()))?;
+            h.held.push((t, date));
+        }
+    }
+    Ok(())
 }
 
 /// Several cases by id.
