@@ -192,6 +192,39 @@ pub fn check(req: &mut Request, limits: &Limits) -> Result<(), ServerError> {
     Ok(())
 }
 
+/// Documents already parsed and checked against one set of limits, by query text. Clients send
+/// the same few queries over and over, and parsing is the costliest step before execution: a
+/// query seen before skips both and is executed from a copy of its document.
+#[derive(Clone)]
+pub struct CheckedQueries {
+    limits: Limits,
+    documents: moka::sync::Cache<String, ExecutableDocument>,
+}
+
+/// Bytes of query text kept (a document takes a few times its text).
+const CHECKED_QUERY_BYTES: u64 = 4 << 20;
+
+impl CheckedQueries {
+    pub fn new(limits: Limits) -> Self {
+        let documents = moka::sync::Cache::builder().weigher(|query: &String, _| u32::try_from(query.len()).unwrap_or(u32::MAX)).max_capacity(CHECKED_QUERY_BYTES).build();
+        Self { limits, documents }
+    }
+
+    /// As [`check`], answered from the documents checked before when the query text is known.
+    pub fn check(&self, req: &mut Request) -> Result<(), ServerError> {
+        if let Some(doc) = self.documents.get(&req.query) {
+            req.set_parsed_query(doc);
+            return Ok(());
+        }
+        check(req, &self.limits)?;
+        if let Ok(doc) = req.parsed_query() {
+            let doc = doc.clone();
+            self.documents.insert(req.query.clone(), doc);
+        }
+        Ok(())
+    }
+}
+
 fn asks_introspection(set: &Positioned<SelectionSet>) -> bool {
     set.node.items.iter().any(|s| match &s.node {
         Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type"),

@@ -11,6 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect};
 use axum::routing::{get, post};
 use sango_graphql::HubSchema;
+use sango_graphql::guard::CheckedQueries;
 use sango_service::Hub;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub schema: HubSchema,
     pub config: Arc<ServeConfig>,
     pub limiter: Arc<RateLimiter>,
+    /// Query documents parsed and checked against `config.limits` before.
+    pub queries: CheckedQueries,
 }
 
 /// The router for a hub in development mode (introspection and GraphiQL on).
@@ -47,7 +50,7 @@ pub fn router_with(hub: Hub, config: ServeConfig) -> Router {
     r.layer(DefaultBodyLimit::max(config.upload_body_bytes))
         .layer(CatchPanicLayer::custom(panicked))
         .layer(TraceLayer::new_for_http())
-        .with_state(AppState { hub, schema, config: Arc::new(config), limiter })
+        .with_state(AppState { hub, schema, queries: CheckedQueries::new(config.limits), config: Arc::new(config), limiter })
 }
 
 /// A panic is a bug: logged with an id, answered without its text.

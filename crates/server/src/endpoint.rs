@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use sango_graphql::guard::{self, codes, refusal};
+use sango_graphql::guard::{codes, refusal};
 use sango_service::audit::{Origin, with_origin};
 
 use crate::app::AppState;
@@ -101,7 +101,7 @@ pub async fn graphql(State(app): State<AppState>, req: Request) -> axum::respons
     let deadline = tokio::time::Instant::now() + app.config.timeout;
     let mut responses = Vec::with_capacity(requests.len());
     for mut r in requests {
-        if let Err(e) = guard::check(&mut r, &limits) {
+        if let Err(e) = app.queries.check(&mut r) {
             responses.push(Response::from_errors(vec![e]));
             continue;
         }

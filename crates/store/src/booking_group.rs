@@ -1,16 +1,16 @@
 //! Storing a decided group of first-come bookings: the slots' new counts, the bookings with their
 //! days, their events and the group's audit entries. On PostgreSQL all of it is one statement
-//! (data-modifying CTEs fed with JSON rows), so that the locks the group holds — its slots, and the
+//! (data-modifying CTEs fed with rows as JSON text), so that the locks the group holds — its slots, and the
 //! audit head from its move to the commit — are held for as few round trips as there can be. Its
 //! audit entries are chained after the head the caller expects, and the head is moved only if it
 //! is still there; if another transaction moved it first, the entries are chained again after the
 //! head as found. On SQLite, where a statement costs no round trip, it is one statement per table.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sango_domain::BookingStatus;
 use sango_domain::audit::{AuditRecord, ChainedEntry};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::audit::{self, Head};
 use crate::bookings::{self, Booking, NewBooking};
@@ -54,32 +54,32 @@ async fn write_per_table(c: &impl ConnectionTrait, w: GroupWrite<'_>) -> StoreRe
 const GROUP_SQL: &str = "\
 WITH slot_count AS (
     UPDATE slot SET taken = v.taken
-    FROM jsonb_to_recordset($1) AS v(facility_id bigint, service_type text, date date, taken integer)
+    FROM jsonb_to_recordset($1::jsonb) AS v(facility_id bigint, service_type text, date date, taken integer)
     WHERE slot.facility_id = v.facility_id AND slot.service_type = v.service_type AND slot.date = v.date
 ), new_booking AS (
     INSERT INTO booking (reference, case_id, facility_id, service_type, first_date, last_date, units, status, source, idempotency_key, fingerprint, created_at, created_by)
     SELECT v.reference, v.case_id, v.facility_id, v.service_type, v.first_date, v.last_date, v.units, v.status, v.source, v.idempotency_key, v.fingerprint, v.created_at, v.created_by
-    FROM jsonb_to_recordset($2) AS v(reference text, case_id bigint, facility_id bigint, service_type text, first_date date, last_date date, units integer,
+    FROM jsonb_to_recordset($2::jsonb) AS v(reference text, case_id bigint, facility_id bigint, service_type text, first_date date, last_date date, units integer,
                                      status text, source text, idempotency_key text, fingerprint text, created_at timestamptz, created_by text)
     RETURNING id, reference, created_at
 ), new_day AS (
     INSERT INTO booking_day (booking_id, date)
-    SELECT b.id, v.date FROM jsonb_to_recordset($3) AS v(reference text, date date) JOIN new_booking b ON b.reference = v.reference
+    SELECT b.id, v.date FROM jsonb_to_recordset($3::jsonb) AS v(reference text, date date) JOIN new_booking b ON b.reference = v.reference
 ), new_event AS (
     INSERT INTO event (at, actor, kind, subject, reason, data)
     SELECT v.at, v.actor, v.kind, v.subject, v.reason, v.data
-    FROM jsonb_to_recordset($4) AS v(at timestamptz, actor text, kind text, subject text, reason text, data text)
+    FROM jsonb_to_recordset($4::jsonb) AS v(at timestamptz, actor text, kind text, subject text, reason text, data text)
 ), moved_head AS (
     UPDATE audit_head SET seq = $5, hash = $6 WHERE id = 1 AND seq = $7 AND hash = $8 RETURNING id
 ), new_entry AS (
     INSERT INTO audit_entry (seq, at, principal, token_id, channel, access, operation, record_kind, record_ids, case_refs, outcome, prev_hash, hash)
     SELECT v.seq, v.at, v.principal, v.token_id, v.channel, v.access, v.operation, v.record_kind, v.record_ids, v.case_refs, v.outcome, v.prev_hash, v.hash
-    FROM jsonb_to_recordset($9) AS v(seq bigint, at timestamptz, principal text, token_id bigint, channel text, access text, operation text,
+    FROM jsonb_to_recordset($9::jsonb) AS v(seq bigint, at timestamptz, principal text, token_id bigint, channel text, access text, operation text,
                                      record_kind text, record_ids text, case_refs text, outcome text, prev_hash text, hash text)
     WHERE EXISTS (SELECT 1 FROM moved_head)
 ), new_audit_case AS (
     INSERT INTO audit_case (seq, case_ref)
-    SELECT v.seq, v.case_ref FROM jsonb_to_recordset($10) AS v(seq bigint, case_ref text)
+    SELECT v.seq, v.case_ref FROM jsonb_to_recordset($10::jsonb) AS v(seq bigint, case_ref text)
     WHERE EXISTS (SELECT 1 FROM moved_head)
 )
 SELECT EXISTS (SELECT 1 FROM moved_head) AS chained, b.id, b.reference, b.created_at
@@ -97,17 +97,19 @@ async fn write_in_one_statement(c: &impl ConnectionTrait, w: GroupWrite<'_>, exp
         Some(end) => (end.clone(), head.seq),
         None => (head.clone(), -1),
     };
+    let days: Vec<DayRow<'_>> = w.bookings.iter().flat_map(|(b, _)| b.dates.iter().map(|date| DayRow { reference: b.reference, date: *date })).collect();
+    let cases: Vec<AuditCaseRow<'_>> = entries.iter().flat_map(|e| e.record.case_refs.iter().map(|r| AuditCaseRow { seq: e.record.seq, case_ref: r })).collect();
     let values: Vec<sea_orm::Value> = vec![
-        Value::Array(w.counts.iter().map(slot_row).collect()).into(),
-        Value::Array(w.bookings.iter().map(|(b, actor)| booking_row(b, actor, w.at)).collect()).into(),
-        Value::Array(w.bookings.iter().flat_map(|(b, _)| b.dates.iter().map(|d| json!({ "reference": b.reference, "date": d }))).collect()).into(),
-        Value::Array(w.events.iter().map(event_row).collect()).into(),
+        rows_json(w.counts.iter().map(SlotRow::from)).into(),
+        rows_json(w.bookings.iter().map(|(b, actor)| BookingRow::new(b, actor, w.at))).into(),
+        rows_json(days).into(),
+        rows_json(w.events.iter().map(EventRow::from)).into(),
         new.seq.into(),
         new.hash.into(),
         old_seq.into(),
         head.hash.clone().into(),
-        Value::Array(entries.iter().map(entry_row).collect()).into(),
-        Value::Array(entries.iter().flat_map(|e| e.record.case_refs.iter().map(|r| json!({ "seq": e.record.seq, "case_ref": r }))).collect()).into(),
+        rows_json(entries.iter().map(EntryRow::from)).into(),
+        rows_json(cases).into(),
     ];
     let rows = c.query_all_raw(Statement::from_sql_and_values(DbBackend::Postgres, GROUP_SQL, values)).await?;
     let mut ids = std::collections::HashMap::with_capacity(rows.len());
@@ -136,30 +138,127 @@ async fn write_in_one_statement(c: &impl ConnectionTrait, w: GroupWrite<'_>, exp
     Ok(GroupStored { bookings, head })
 }
 
-fn slot_row(d: &DayCount) -> Value {
-    json!({ "facility_id": d.facility_id, "service_type": d.service_type.as_str(), "date": d.date, "taken": d.count })
+/// Rows as the JSON text that `jsonb_to_recordset` reads: one parameter per table, whatever the
+/// group's size.
+fn rows_json<T: Serialize>(rows: impl IntoIterator<Item = T>) -> String {
+    let rows: Vec<T> = rows.into_iter().collect();
+    serde_json::to_string(&rows).expect("rows serialise")
 }
 
-fn booking_row(b: &NewBooking<'_>, actor: &str, at: DateTime<Utc>) -> Value {
-    let (first, last) = b.span();
-    json!({
-        "reference": b.reference, "case_id": b.case_id, "facility_id": b.facility_id, "service_type": b.service_type.as_str(),
-        "first_date": first, "last_date": last, "units": b.dates.len(), "status": BookingStatus::Booked.as_str(), "source": b.source.as_str(),
-        "idempotency_key": b.idempotency_key, "fingerprint": b.fingerprint, "created_at": at, "created_by": actor,
-    })
+#[derive(Serialize)]
+struct SlotRow {
+    facility_id: i64,
+    service_type: &'static str,
+    date: NaiveDate,
+    taken: u32,
 }
 
-fn event_row(e: &NewEvent<'_>) -> Value {
-    json!({ "at": e.at, "actor": e.actor, "kind": e.kind, "subject": e.subject, "reason": e.reason, "data": e.data.to_string() })
+impl From<&DayCount> for SlotRow {
+    fn from(d: &DayCount) -> Self {
+        Self { facility_id: d.facility_id, service_type: d.service_type.as_str(), date: d.date, taken: d.count }
+    }
 }
 
-fn entry_row(e: &ChainedEntry) -> Value {
-    let r = &e.record;
-    json!({
-        "seq": r.seq, "at": r.at, "principal": r.principal, "token_id": r.token_id, "channel": r.channel, "access": r.access.as_str(),
-        "operation": r.operation, "record_kind": r.record_kind,
-        "record_ids": serde_json::to_string(&r.record_ids).expect("strings serialise"),
-        "case_refs": serde_json::to_string(&r.case_refs).expect("strings serialise"),
-        "outcome": r.outcome, "prev_hash": e.prev_hash, "hash": e.hash,
-    })
+#[derive(Serialize)]
+struct BookingRow<'a> {
+    reference: &'a str,
+    case_id: i64,
+    facility_id: i64,
+    service_type: &'static str,
+    first_date: NaiveDate,
+    last_date: NaiveDate,
+    units: usize,
+    status: &'static str,
+    source: &'static str,
+    idempotency_key: Option<&'a str>,
+    fingerprint: &'a str,
+    created_at: DateTime<Utc>,
+    created_by: &'a str,
+}
+
+impl<'a> BookingRow<'a> {
+    fn new(b: &'a NewBooking<'a>, actor: &'a str, at: DateTime<Utc>) -> Self {
+        let (first_date, last_date) = b.span();
+        Self {
+            reference: b.reference,
+            case_id: b.case_id,
+            facility_id: b.facility_id,
+            service_type: b.service_type.as_str(),
+            first_date,
+            last_date,
+            units: b.dates.len(),
+            status: BookingStatus::Booked.as_str(),
+            source: b.source.as_str(),
+            idempotency_key: b.idempotency_key,
+            fingerprint: b.fingerprint,
+            created_at: at,
+            created_by: actor,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DayRow<'a> {
+    reference: &'a str,
+    date: NaiveDate,
+}
+
+#[derive(Serialize)]
+struct EventRow<'a> {
+    at: DateTime<Utc>,
+    actor: &'a str,
+    kind: &'a str,
+    subject: &'a str,
+    reason: Option<&'a str>,
+    data: String,
+}
+
+impl<'a> From<&'a NewEvent<'a>> for EventRow<'a> {
+    fn from(e: &'a NewEvent<'a>) -> Self {
+        Self { at: e.at, actor: e.actor, kind: e.kind, subject: e.subject, reason: e.reason, data: e.data.to_string() }
+    }
+}
+
+#[derive(Serialize)]
+struct EntryRow<'a> {
+    seq: i64,
+    at: DateTime<Utc>,
+    principal: &'a str,
+    token_id: Option<i64>,
+    channel: &'a str,
+    access: &'static str,
+    operation: &'a str,
+    record_kind: &'a str,
+    record_ids: String,
+    case_refs: String,
+    outcome: &'a str,
+    prev_hash: &'a str,
+    hash: &'a str,
+}
+
+impl<'a> From<&'a ChainedEntry> for EntryRow<'a> {
+    fn from(e: &'a ChainedEntry) -> Self {
+        let r = &e.record;
+        Self {
+            seq: r.seq,
+            at: r.at,
+            principal: &r.principal,
+            token_id: r.token_id,
+            channel: &r.channel,
+            access: r.access.as_str(),
+            operation: &r.operation,
+            record_kind: &r.record_kind,
+            record_ids: serde_json::to_string(&r.record_ids).expect("strings serialise"),
+            case_refs: serde_json::to_string(&r.case_refs).expect("strings serialise"),
+            outcome: &r.outcome,
+            prev_hash: &e.prev_hash,
+            hash: &e.hash,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct AuditCaseRow<'a> {
+    seq: i64,
+    case_ref: &'a str,
 }

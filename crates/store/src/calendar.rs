@@ -142,10 +142,9 @@ pub async fn lock_slots(c: &impl ConnectionTrait, keys: &[(i64, ServiceType, Nai
     if backend == DbBackend::Postgres {
         // The keys as one JSON parameter, so that the statement's text is the same for every
         // group and each connection prepares and plans it once.
-        let rows: Vec<serde_json::Value> = keys.iter().map(|(f, t, d)| serde_json::json!({ "facility_id": f, "service_type": t.as_str(), "date": d })).collect();
-        let source = "SELECT v.facility_id, v.service_type, v.date, 0 FROM jsonb_to_recordset($1) AS v(facility_id bigint, service_type text, date date) \
-                      ORDER BY v.facility_id, v.service_type, v.date";
-        read_slot_states(c, source, vec![serde_json::Value::Array(rows).into()], &mut states).await?;
+        let rows: Vec<(i64, &str, NaiveDate)> = keys.iter().map(|(f, t, d)| (*f, t.as_str(), *d)).collect();
+        let source = "SELECT (v->>0)::bigint, v->>1, (v->>2)::date, 0 FROM jsonb_array_elements($1::jsonb) AS v ORDER BY 1, 2, 3";
+        read_slot_states(c, source, vec![serde_json::to_string(&rows).expect("keys serialise").into()], &mut states).await?;
     } else {
         for chunk in keys.chunks(LOCK_CHUNK) {
             let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(?{}, ?{}, ?{}, 0)", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();

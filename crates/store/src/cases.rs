@@ -84,8 +84,8 @@ pub async fn holdings_locked(c: &impl ConnectionTrait, references: &[&str]) -> S
     if backend == DbBackend::Postgres {
         // The references as one JSON array, so that the statements' text is the same for every
         // group and each connection prepares and plans them once.
-        let named = "reference = ANY (ARRAY(SELECT jsonb_array_elements_text($1)))";
-        let list: sea_orm::Value = serde_json::json!(references).into();
+        let named = "reference = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))";
+        let list: sea_orm::Value = serde_json::to_string(references).expect("strings serialise").into();
         let lock = format!("SELECT id FROM care_case WHERE {named} ORDER BY id FOR UPDATE");
         c.query_all_raw(Statement::from_sql_and_values(backend, lock, [list.clone()])).await?;
         read_holdings(c, &format!("c.{named}"), vec![list], &mut out).await?;

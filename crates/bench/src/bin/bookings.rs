@@ -17,6 +17,7 @@ use sango_service::booking::WriterStats;
 use sango_service::{Caller, Hub};
 use sango_store::calendar::DayCount;
 use sango_store::{ConnectionTrait, DbBackend, Statement};
+use serde::{Deserialize, Serialize};
 
 const CLIENTS: usize = 64;
 const FACILITIES: usize = 64;
@@ -69,6 +70,54 @@ async fn world(url: &str, cases: usize) -> anyhow::Result<World> {
     Ok(World { hub, facilities, cases: refs })
 }
 
+/// The `book` mutation as the clients send it.
+#[derive(Serialize)]
+struct BookBody<'a> {
+    query: &'static str,
+    variables: BookVariables<'a>,
+}
+
+#[derive(Serialize)]
+struct BookVariables<'a> {
+    i: BookInput<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BookInput<'a> {
+    case: &'a str,
+    facility: String,
+    service_type: &'static str,
+    dates: [NaiveDate; 1],
+}
+
+/// What the clients read of an answer: the booking's reference, or the errors' codes.
+#[derive(Deserialize)]
+struct Answer {
+    data: Option<AnswerData>,
+    errors: Option<Vec<AnswerError>>,
+}
+
+#[derive(Deserialize)]
+struct AnswerData {
+    book: Option<Booked>,
+}
+
+#[derive(Deserialize)]
+struct Booked {
+    reference: String,
+}
+
+#[derive(Deserialize)]
+struct AnswerError {
+    extensions: ErrorExtensions,
+}
+
+#[derive(Deserialize)]
+struct ErrorExtensions {
+    code: String,
+}
+
 /// Books `jobs` (case, facility, date) over GraphQL with CLIENTS concurrent clients; returns (ok, conflicts, seconds).
 async fn graphql_run(url: &str, token: &str, jobs: Vec<(String, i64, NaiveDate)>) -> anyhow::Result<(usize, usize, f64)> {
     let jobs = Arc::new(jobs);
@@ -83,15 +132,16 @@ async fn graphql_run(url: &str, token: &str, jobs: Vec<(String, i64, NaiveDate)>
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some((case, facility, day)) = jobs.get(i) else { return Ok::<_, anyhow::Error>(()) };
-                let body = serde_json::json!({
-                    "query": "mutation($i: BookInput!) { book(input: $i) { reference } }",
-                    "variables": { "i": { "case": case, "facility": facility.to_string(), "serviceType": "SHORT_STAY", "dates": [day.to_string()] } }
-                });
-                let resp: serde_json::Value = client.post(&url).bearer_auth(&token).json(&body).send().await?.json().await?;
-                match resp["errors"][0]["extensions"]["code"].as_str() {
-                    None if resp["data"]["book"]["reference"].is_string() => ok.fetch_add(1, Ordering::Relaxed),
-                    Some("CONFLICT") => conflict.fetch_add(1, Ordering::Relaxed),
-                    _ => bail!("unexpected answer: {resp}"),
+                let body = BookBody {
+                    query: "mutation($i: BookInput!) { book(input: $i) { reference } }",
+                    variables: BookVariables { i: BookInput { case, facility: facility.to_string(), service_type: "SHORT_STAY", dates: [*day] } },
+                };
+                let text = client.post(&url).bearer_auth(&token).json(&body).send().await?.text().await?;
+                let answer: Answer = serde_json::from_str(&text).with_context(|| format!("unexpected answer: {text}"))?;
+                match (answer.data.and_then(|d| d.book), answer.errors.as_deref()) {
+                    (Some(b), None) if !b.reference.is_empty() => ok.fetch_add(1, Ordering::Relaxed),
+                    (None, Some([e])) if e.extensions.code == "CONFLICT" => conflict.fetch_add(1, Ordering::Relaxed),
+                    _ => bail!("unexpected answer: {text}"),
                 };
             }
         }));
@@ -199,6 +249,7 @@ async fn main() -> anyhow::Result<()> {
         let day = days.next().expect("a day");
         let jobs: Vec<_> = (0..spread_n).map(|i| (cases[i].clone(), w.facilities[i % FACILITIES], day)).collect();
         let groups_before = w.hub.booking_writer_stats();
+        eprintln!("{label}: spread run…");
         let (ok, conflicts, secs) = graphql_run(gql, &token, jobs).await.context("spread run")?;
         let spread_groups = group_sizes(&w.hub, groups_before, variant);
         let mut booked = 0;
@@ -212,6 +263,7 @@ async fn main() -> anyhow::Result<()> {
         w.hub.set_capacity(&Caller::Principal(Principal::Admin), hot, T, hot_day, hot_day, i64::from(hot_capacity)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let jobs: Vec<_> = (0..hot_n).map(|i| (cases[spread_n + i].clone(), hot, hot_day)).collect();
         let groups_before = w.hub.booking_writer_stats();
+        eprintln!("{label}: hot run…");
         let (ok, conflicts, secs) = graphql_run(gql, &token, jobs).await.context("hot run")?;
         let hot_groups = group_sizes(&w.hub, groups_before, variant);
         let hot_taken = taken(&w.hub, hot, hot_day).await?;

@@ -93,3 +93,23 @@ proptest! {
         prop_assert!(brace_depth(&q) <= q.len());
     }
 }
+
+#[test]
+fn checked_queries_refuse_every_time_and_reuse_only_what_passed() {
+    let queries = CheckedQueries::new(Limits { aliases: 1, ..Limits::default() });
+    let refused = "{ a: __typename b: __typename }";
+    for _ in 0..2 {
+        assert_eq!(code_of(queries.check(&mut Request::new(refused))).as_deref(), Some(codes::TOO_MANY_ALIASES));
+    }
+    let accepted = "query Q($x: Int) { a: __typename }";
+    let fresh = async_graphql::parser::parse_query(accepted).expect("it parses");
+    for _ in 0..2 {
+        let mut r = Request::new(accepted);
+        assert_eq!(code_of(queries.check(&mut r)), None);
+        // The document executed is the query's own, whether parsed now or before.
+        assert_eq!(format!("{:?}", r.parsed_query().expect("set by the check")), format!("{fresh:?}"));
+    }
+    let mut other = Request::new("{ b: __typename }");
+    assert_eq!(code_of(queries.check(&mut other)), None);
+    assert_ne!(format!("{:?}", other.parsed_query().expect("set")), format!("{fresh:?}"));
+}

@@ -84,8 +84,9 @@ pub struct WriterStats {
     pub requests: u64,
 }
 
-/// Writers of one hub on PostgreSQL.
-const POSTGRES_WRITERS: usize = 3;
+/// Writers of one hub on PostgreSQL: two let one group's reads overlap the other's write and
+/// commit; more only make the groups smaller (measured in BENCHMARKS.md).
+const POSTGRES_WRITERS: usize = 2;
 
 /// The next group: the first request to arrive and whatever else is queued by then, up to
 /// [`MAX_GROUP`]; `None` once every sender is gone.
@@ -104,9 +105,9 @@ async fn next_group(rx: &tokio::sync::Mutex<mpsc::Receiver<(Pending, Reply)>>) -
 impl BookingQueue {
     /// Starts the writers over `hub`, which must hold no queue itself: they stop once the last
     /// hub holding this queue is dropped. SQLite lets one transaction write at a time, so it gets
-    /// one writer; on PostgreSQL several groups are written at once (their cases, slots and the
+    /// one writer; on PostgreSQL two groups are written at once (their cases, slots and the
     /// audit head are locked in the same order by each, so they wait for one another where they
-    /// meet and never deadlock), so that one group's round trips overlap another's.
+    /// meet and never deadlock), so that one group's round trips overlap the other's.
     pub(crate) fn start(hub: Hub) -> Self {
         let writers = match sango_store::connect::backend(&hub.db) {
             sango_store::Backend::Postgres => POSTGRES_WRITERS,
