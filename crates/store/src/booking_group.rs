@@ -49,13 +49,15 @@ async fn write_per_table(c: &impl ConnectionTrait, w: GroupWrite<'_>) -> StoreRe
     Ok(GroupStored { bookings, head: audit::end_of(&entries) })
 }
 
-/// The whole group in one PostgreSQL statement. The audit head moves only where it still is what
-/// the entries were chained after (`seq` and `hash`); the statement says whether it did.
+/// The whole group in one PostgreSQL statement. The slots' counts are written as an upsert so
+/// that their rows (which exist, locked by this transaction) are found through their key whatever
+/// the planner thinks of the table's size. The audit head moves only where it still is what the
+/// entries were chained after (`seq` and `hash`); the statement says whether it did.
 const GROUP_SQL: &str = "\
 WITH slot_count AS (
-    UPDATE slot SET taken = v.taken
-    FROM jsonb_to_recordset($1::jsonb) AS v(facility_id bigint, service_type text, date date, taken integer)
-    WHERE slot.facility_id = v.facility_id AND slot.service_type = v.service_type AND slot.date = v.date
+    INSERT INTO slot (facility_id, service_type, date, taken)
+    SELECT v.facility_id, v.service_type, v.date, v.taken FROM jsonb_to_recordset($1::jsonb) AS v(facility_id bigint, service_type text, date date, taken integer)
+    ON CONFLICT (facility_id, service_type, date) DO UPDATE SET taken = EXCLUDED.taken
 ), new_booking AS (
     INSERT INTO booking (reference, case_id, facility_id, service_type, first_date, last_date, units, status, source, idempotency_key, fingerprint, created_at, created_by)
     SELECT v.reference, v.case_id, v.facility_id, v.service_type, v.first_date, v.last_date, v.units, v.status, v.source, v.idempotency_key, v.fingerprint, v.created_at, v.created_by

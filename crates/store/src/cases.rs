@@ -102,13 +102,26 @@ pub async fn holdings_locked(c: &impl ConnectionTrait, references: &[&str]) -> S
 /// Appends to `out` the cases that `condition` (over `care_case c`) selects, in id order, each
 /// with the days it holds.
 async fn read_holdings(c: &impl ConnectionTrait, condition: &str, values: Vec<sea_orm::Value>, out: &mut Vec<CaseHolding>) -> StoreResult<()> {
-    let sql = format!(
-        "SELECT c.*, b.service_type AS held_type, d.date AS held_date FROM care_case c \
-         LEFT JOIN booking b ON b.case_id = c.id AND b.status <> '{cancelled}' LEFT JOIN booking_day d ON d.booking_id = b.id \
-         WHERE {condition} ORDER BY c.id",
-        cancelled = BookingStatus::Cancelled.as_str(),
-    );
-    for row in c.query_all_raw(Statement::from_sql_and_values(c.get_database_backend(), sql, values)).await? {
+    let backend = c.get_database_backend();
+    let cancelled = BookingStatus::Cancelled.as_str();
+    // On PostgreSQL a lateral subquery (kept apart by OFFSET 0) reads each case's bookings through
+    // their case index, whatever the planner believes of the booking table's size (its plan is
+    // kept for the connection's life); SQLite, without LATERAL, plans the plain join that way.
+    let sql = if backend == DbBackend::Postgres {
+        format!(
+            "SELECT c.*, h.held_type, h.held_date FROM care_case c LEFT JOIN LATERAL (\
+               SELECT b.service_type AS held_type, d.date AS held_date FROM booking b JOIN booking_day d ON d.booking_id = b.id \
+               WHERE b.case_id = c.id AND b.status <> '{cancelled}' OFFSET 0) h ON true \
+             WHERE {condition} ORDER BY c.id"
+        )
+    } else {
+        format!(
+            "SELECT c.*, b.service_type AS held_type, d.date AS held_date FROM care_case c \
+             LEFT JOIN booking b ON b.case_id = c.id AND b.status <> '{cancelled}' LEFT JOIN booking_day d ON d.booking_id = b.id \
+             WHERE {condition} ORDER BY c.id"
+        )
+    };
+    for row in c.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {
         let model = care_case::Model::from_query_result(&row, "")?;
         if out.last().is_none_or(|h| h.case.id != model.id) {
             out.push(CaseHolding { case: to_record(model)?, held: Vec::new() });
