@@ -1,7 +1,9 @@
 //! Bookings per second through GraphQL against the bare conditional UPDATE on the same database:
 //! 64 concurrent clients spread over many facilities, and all of them on one hot slot, with the
-//! hub committing bookings in groups (as it runs) and writing each in its own transaction (as it
-//! did before). Checks that nothing is overbooked. Run: `cargo run --release -p sango-bench --bin bookings`.
+//! hub committing bookings in groups (as it runs), in rounds that time the hub and the bare loop
+//! back to back so that each ratio compares runs made under the same load; once more with the hub
+//! writing each booking in its own transaction (as it did before). Checks that nothing is
+//! overbooked. Run: `cargo run --release -p sango-bench --bin bookings [SPREAD] [HOT] [ROUNDS]`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,6 +24,9 @@ use serde::{Deserialize, Serialize};
 const CLIENTS: usize = 64;
 const FACILITIES: usize = 64;
 const T: ServiceType = ServiceType::ShortStay;
+/// Each round uses four days from 2025-06-10 and the last runs two more, all inside the window
+/// that is open on the benchmark's clock (up to 2025-07-01).
+const MAX_ROUNDS: usize = 5;
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date")
@@ -46,7 +51,7 @@ struct World {
 }
 
 async fn world(url: &str, cases: usize) -> anyhow::Result<World> {
-    // 2025-06-01 09:00 JST, inside the window for 2025-06-10..=2025-06-20.
+    // 2025-06-01 09:00 JST: the window is open for 2025-06-02..=2025-07-01 (see MAX_ROUNDS).
     let now = Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).single().expect("time");
     let hub = Hub::open_with_clock(url, Arc::new(move || now)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let admin = Caller::Principal(Principal::Admin);
@@ -205,11 +210,11 @@ async fn serve(hub: Hub) -> anyhow::Result<String> {
     Ok(format!("http://{addr}/graphql"))
 }
 
-/// The mean size of the groups the booking writer wrote since `before`, for the group-commit
-/// variant (the first); empty for the other.
-fn group_sizes(hub: &Hub, before: Option<WriterStats>, variant: usize) -> String {
+/// The mean size of the groups the booking writer wrote since `before` (empty when the hub
+/// writes each booking alone).
+fn group_sizes(hub: &Hub, before: Option<WriterStats>) -> String {
     match (before, hub.booking_writer_stats()) {
-        (Some(b), Some(a)) if variant == 0 && a.groups > b.groups => {
+        (Some(b), Some(a)) if a.groups > b.groups => {
             let (groups, requests) = (a.groups - b.groups, a.requests - b.requests);
             format!(" ({groups} groups, {:.1} requests each)", requests as f64 / groups as f64)
         }
@@ -221,77 +226,133 @@ async fn taken(hub: &Hub, facility: i64, day: NaiveDate) -> anyhow::Result<u32> 
     Ok(sango_store::calendar::taken_on(hub.db(), facility, T, &[day]).await?[0].1)
 }
 
+/// One timed run and what it left in the database.
+struct Run {
+    label: String,
+    requests: usize,
+    ok: usize,
+    conflicts: usize,
+    /// Taken in the database afterwards, on the run's slots.
+    taken: Option<u32>,
+    secs: f64,
+}
+
+impl Run {
+    fn rate(&self) -> f64 {
+        self.requests as f64 / self.secs
+    }
+}
+
+/// One booking per case, round-robin over the facilities, on `day`, through `gql`.
+async fn spread_run(w: &World, gql: &str, token: &str, cases: &[String], day: NaiveDate, label: &str) -> anyhow::Result<Run> {
+    let jobs: Vec<_> = cases.iter().enumerate().map(|(i, case)| (case.clone(), w.facilities[i % FACILITIES], day)).collect();
+    let before = w.hub.booking_writer_stats();
+    let (ok, conflicts, secs) = graphql_run(gql, token, jobs).await.context("spread run")?;
+    let groups = group_sizes(&w.hub, before);
+    let mut taken_sum = 0;
+    for f in &w.facilities {
+        taken_sum += taken(&w.hub, *f, day).await?;
+    }
+    Ok(Run { label: format!("GraphQL `book`, {label}, spread over {FACILITIES} facilities{groups}"), requests: cases.len(), ok, conflicts, taken: Some(taken_sum), secs })
+}
+
+/// Every client on one facility and `day`, which gets `capacity` slots.
+async fn hot_run(w: &World, gql: &str, token: &str, cases: &[String], day: NaiveDate, capacity: u32, label: &str) -> anyhow::Result<Run> {
+    let hot = w.facilities[0];
+    w.hub.set_capacity(&Caller::Principal(Principal::Admin), hot, T, day, day, i64::from(capacity)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let jobs: Vec<_> = cases.iter().map(|case| (case.clone(), hot, day)).collect();
+    let before = w.hub.booking_writer_stats();
+    let (ok, conflicts, secs) = graphql_run(gql, token, jobs).await.context("hot run")?;
+    let groups = group_sizes(&w.hub, before);
+    let taken = taken(&w.hub, hot, day).await?;
+    Ok(Run { label: format!("GraphQL `book`, {label}, one hot slot ({capacity} free){groups}"), requests: cases.len(), ok, conflicts, taken: Some(taken), secs })
+}
+
+/// Whether a run took more than it may: every success is one slot taken, and a hot slot never
+/// holds more than its capacity.
+fn overbooked(run: &Run, capacity: Option<u32>) -> bool {
+    run.taken.is_some_and(|t| t as usize != run.ok || capacity.is_some_and(|c| t > c))
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let spread_n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3_200);
     let hot_n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1_600);
+    let rounds: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3);
+    if !(1..=MAX_ROUNDS).contains(&rounds) {
+        bail!("ROUNDS must be between 1 and {MAX_ROUNDS}");
+    }
     let hot_capacity: u32 = 400;
     let dir = std::env::temp_dir().join(format!("sango-bench-bookings-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let url = std::env::var("SANGO_BENCH_DATABASE_URL").unwrap_or_else(|_| format!("sqlite://{}?mode=rwc", dir.join("hub.db").display()));
-    eprintln!("setting up {} cases on {url}…", spread_n + hot_n);
-    let w = world(&url, 2 * (spread_n + hot_n)).await?;
-    let hot = w.facilities[0];
+    // Every round with cases of its own, none of which has booked before; one more set for the
+    // hub writing each booking in its own transaction.
+    let per_round = spread_n + hot_n;
+    eprintln!("setting up {} cases on {url}…", (rounds + 1) * per_round);
+    let w = world(&url, (rounds + 1) * per_round).await?;
     let token = w.hub.create_token(Principal::MunicipalStaff(LgCode::parse("312011")?), "bench", None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     // The hub as it runs (bookings committed in groups by its writer), and the same hub writing
     // each booking in its own transaction, each behind its own server.
     let grouped = serve(w.hub.clone()).await?;
     let single = serve(w.hub.clone().without_group_commit()).await?;
+    let mut days = (0..).map(|i| date("2025-06-10") + chrono::Days::new(i));
+    let mut day = || days.next().expect("a day");
 
-    let mut rows = Vec::new();
-    let mut overbooked = false;
-    let mut days = (10..).map(|n| date(&format!("2025-06-{n}")));
-    for (variant, (label, gql)) in [("group commit", &grouped), ("one transaction per booking", &single)].into_iter().enumerate() {
-        // Each variant with cases of its own, none of which has booked before.
-        let cases = &w.cases[variant * (spread_n + hot_n)..];
-        // Spread: one booking per case, round-robin over the facilities, on one day.
-        let day = days.next().expect("a day");
-        let jobs: Vec<_> = (0..spread_n).map(|i| (cases[i].clone(), w.facilities[i % FACILITIES], day)).collect();
-        let groups_before = w.hub.booking_writer_stats();
-        eprintln!("{label}: spread run…");
-        let (ok, conflicts, secs) = graphql_run(gql, &token, jobs).await.context("spread run")?;
-        let spread_groups = group_sizes(&w.hub, groups_before, variant);
-        let mut booked = 0;
-        for f in &w.facilities {
-            booked += taken(&w.hub, *f, day).await?;
+    // Rounds of four runs back to back, each run on days of its own: the hub and the bare update
+    // spread, then the hub and the bare update on the hot slot. Ratios are taken within a round.
+    let mut table: Vec<(Run, f64)> = Vec::new();
+    let (mut spread_ratios, mut hot_ratios) = (Vec::new(), Vec::new());
+    let mut found_overbooking = false;
+    for round in 0..rounds {
+        let cases = &w.cases[round * per_round..(round + 1) * per_round];
+        eprintln!("round {}: spread…", round + 1);
+        let hub = spread_run(&w, &grouped, &token, &cases[..spread_n], day(), "group commit").await?;
+        let bare_day = day();
+        let (ok, secs) = bare_run(&w.hub, (0..spread_n).map(|i| (w.facilities[i % FACILITIES], bare_day, 1_000)).collect()).await?;
+        let bare = Run { label: "bare conditional UPDATE, spread".into(), requests: spread_n, ok, conflicts: spread_n - ok, taken: None, secs };
+        found_overbooking |= overbooked(&hub, None);
+        spread_ratios.push(hub.rate() / bare.rate());
+        eprintln!("round {}: hot slot…", round + 1);
+        let hot = hot_run(&w, &grouped, &token, &cases[spread_n..], day(), hot_capacity, "group commit").await?;
+        let bare_day = day();
+        let (ok, secs) = bare_run(&w.hub, (0..hot_n).map(|_| (w.facilities[0], bare_day, hot_capacity)).collect()).await?;
+        let bare_hot = Run { label: "bare conditional UPDATE, one hot slot".into(), requests: hot_n, ok, conflicts: hot_n - ok, taken: Some(taken(&w.hub, w.facilities[0], bare_day).await?), secs };
+        found_overbooking |= overbooked(&hot, Some(hot_capacity)) || overbooked(&bare_hot, Some(hot_capacity));
+        hot_ratios.push(hot.rate() / bare_hot.rate());
+        let (spread_bare, hot_bare) = (bare.rate(), bare_hot.rate());
+        for (run, against) in [(hub, spread_bare), (bare, spread_bare), (hot, hot_bare), (bare_hot, hot_bare)] {
+            table.push((Run { label: format!("{} — round {}", run.label, round + 1), ..run }, against));
         }
-        overbooked |= booked as usize != ok;
-        rows.push((format!("GraphQL `book`, {label}, spread over {FACILITIES} facilities{spread_groups}"), spread_n, ok, conflicts, Some(booked), secs, false));
-        // Hot: every client on one facility and day with `hot_capacity` slots.
-        let hot_day = days.next().expect("a day");
-        w.hub.set_capacity(&Caller::Principal(Principal::Admin), hot, T, hot_day, hot_day, i64::from(hot_capacity)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        let jobs: Vec<_> = (0..hot_n).map(|i| (cases[spread_n + i].clone(), hot, hot_day)).collect();
-        let groups_before = w.hub.booking_writer_stats();
-        eprintln!("{label}: hot run…");
-        let (ok, conflicts, secs) = graphql_run(gql, &token, jobs).await.context("hot run")?;
-        let hot_groups = group_sizes(&w.hub, groups_before, variant);
-        let hot_taken = taken(&w.hub, hot, hot_day).await?;
-        overbooked |= hot_taken > hot_capacity || ok as u32 != hot_taken;
-        rows.push((format!("GraphQL `book`, {label}, one hot slot ({hot_capacity} free){hot_groups}"), hot_n, ok, conflicts, Some(hot_taken), secs, true));
     }
-
-    // Baselines on the same database: the bare conditional update, spread and hot.
-    let bare_day = days.next().expect("a day");
-    let (bare_ok, bare_secs) = bare_run(&w.hub, (0..spread_n).map(|i| (w.facilities[i % FACILITIES], bare_day, 1_000)).collect()).await?;
-    let bare_hot_day = days.next().expect("a day");
-    let (bare_hot_ok, bare_hot_secs) = bare_run(&w.hub, (0..hot_n).map(|_| (hot, bare_hot_day, hot_capacity)).collect()).await?;
-    let bare_hot_taken = taken(&w.hub, hot, bare_hot_day).await?;
-    overbooked |= bare_hot_taken > hot_capacity;
+    // The hub writing each booking in its own transaction, once, against the last round's bare loops.
+    eprintln!("one transaction per booking…");
+    let cases = &w.cases[rounds * per_round..];
+    let (spread_bare, hot_bare) = (table[table.len() - 4].1, table[table.len() - 1].1);
+    let alone = spread_run(&w, &single, &token, &cases[..spread_n], day(), "one transaction per booking").await?;
+    let alone_hot = hot_run(&w, &single, &token, &cases[spread_n..], day(), hot_capacity, "one transaction per booking").await?;
+    found_overbooking |= overbooked(&alone, None) || overbooked(&alone_hot, Some(hot_capacity));
+    table.push((alone, spread_bare));
+    table.push((alone_hot, hot_bare));
 
     let backend = if sango_store::connect::backend(w.hub.db()) == sango_store::Backend::Postgres { "PostgreSQL" } else { "SQLite" };
-    println!("| run ({backend}, {CLIENTS} clients) | requests | succeeded | CONFLICT | taken in DB | per second | vs bare UPDATE |");
+    println!("| run ({backend}, {CLIENTS} clients) | requests | succeeded | CONFLICT | taken in DB | per second | vs bare UPDATE (same round) |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
-    for (label, n, ok, conflicts, booked, secs, is_hot) in rows {
-        let bare = if is_hot { hot_n as f64 / bare_hot_secs } else { spread_n as f64 / bare_secs };
-        let rate = n as f64 / secs;
-        println!("| {label} | {n} | {ok} | {conflicts} | {} | {rate:.0} | {:.2}× |", booked.map_or("—".into(), |b| b.to_string()), rate / bare);
+    for (run, against) in &table {
+        let taken = run.taken.map_or("—".into(), |t| t.to_string());
+        println!("| {} | {} | {} | {} | {taken} | {:.0} | {:.2}× |", run.label, run.requests, run.ok, run.conflicts, run.rate(), run.rate() / against);
     }
-    println!("| bare conditional UPDATE, spread | {spread_n} | {bare_ok} | {} | — | {:.0} | 1.00× |", spread_n - bare_ok, spread_n as f64 / bare_secs);
-    println!("| bare conditional UPDATE, one hot slot | {hot_n} | {bare_hot_ok} | {} | {bare_hot_taken} | {:.0} | 1.00× |", hot_n - bare_hot_ok, hot_n as f64 / bare_hot_secs);
-    println!("\noverbooking: {}", if overbooked { "FOUND" } else { "none (taken = successful bookings ≤ capacity on every slot)" });
+    let list = |xs: &[f64]| xs.iter().map(|x| format!("{x:.2}×")).collect::<Vec<_>>().join(", ");
+    println!("\ngroup commit against the bare UPDATE, median of {rounds} rounds: spread {:.2}× ({}), hot slot {:.2}× ({})", median(spread_ratios.clone()), list(&spread_ratios), median(hot_ratios.clone()), list(&hot_ratios));
+    println!("overbooking: {}", if found_overbooking { "FOUND" } else { "none (taken = successful bookings ≤ capacity on every slot)" });
     let _ = std::fs::remove_dir_all(&dir);
-    if overbooked {
+    if found_overbooking {
         bail!("overbooked");
     }
     Ok(())
