@@ -88,7 +88,7 @@ impl Hub {
         crate::boundaries::ensure_japan(&hub).await?;
         hub.reload_boundaries().await?;
         hub.refresh_search().await?;
-        hub.booking_queue = Some(BookingQueue::start(hub.clone()));
+        hub.booking_queue = Some(BookingQueue::start(hub.clone(), database_url));
         hub.check_rule_sets().await?;
         hub.pricing = Some(crate::settlement::PricingWorker::start(hub.clone()));
         Ok(hub)

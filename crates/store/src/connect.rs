@@ -37,6 +37,15 @@ pub async fn connect(url: &str) -> StoreResult<DatabaseConnection> {
     Ok(db)
 }
 
+/// A further pool of at most `connections` on the PostgreSQL database at `url`, whose schema
+/// [`connect`] has already brought up to date; its connections are opened on the runtime that
+/// first uses it, which then also waits on their sockets.
+pub async fn connect_more(url: &str, connections: u32) -> StoreResult<DatabaseConnection> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(30)).max_connections(connections);
+    Ok(Database::connect(opts).await?)
+}
+
 /// Starts a transaction that will write: on SQLite `BEGIN IMMEDIATE`, which takes the write lock
 /// at once (waiting up to the busy timeout) instead of failing when a read turns into a write.
 pub async fn begin_write(db: &DatabaseConnection) -> StoreResult<DatabaseTransaction> {

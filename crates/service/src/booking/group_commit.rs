@@ -88,6 +88,39 @@ pub struct WriterStats {
 /// commit; more only make the groups smaller (measured in BENCHMARKS.md).
 const POSTGRES_WRITERS: usize = 2;
 
+/// `hub` writing through a pool of its own on `url` for `writers` writers; `hub` as it is if that
+/// pool cannot be opened. Each writer may need a second connection while it holds its
+/// transaction's (to fill the programme cache), so the pool has two per writer.
+async fn with_own_connections(mut hub: Hub, url: &str, writers: usize) -> Hub {
+    match sango_store::connect::connect_more(url, 2 * writers as u32).await {
+        Ok(db) => hub.db = db,
+        Err(e) => tracing::warn!(error = %e, "the booking writers share the hub's connections"),
+    }
+    hub
+}
+
+/// Runs `writers` writers over one queue until every sender is gone.
+async fn run_writers(hub: Hub, rx: mpsc::Receiver<(Pending, Reply)>, writers: usize, counts: Arc<WriterCounts>) {
+    let rx = Arc::new(tokio::sync::Mutex::new(rx));
+    let mut running = tokio::task::JoinSet::new();
+    for _ in 0..writers {
+        let (hub, rx, counts) = (hub.clone(), rx.clone(), counts.clone());
+        running.spawn(async move {
+            while let Some(group) = next_group(&rx).await {
+                counts.groups.fetch_add(1, Ordering::Relaxed);
+                counts.requests.fetch_add(group.len() as u64, Ordering::Relaxed);
+                let (pending, replies): (Vec<Pending>, Vec<Reply>) = group.into_iter().unzip();
+                let answers = hub.write_group(&pending).await;
+                for (reply, answer) in replies.into_iter().zip(answers) {
+                    // A caller that has gone away keeps its booking, as when a response is lost.
+                    let _ = reply.send(answer);
+                }
+            }
+        });
+    }
+    running.join_all().await;
+}
+
 /// The next group: the first request to arrive and whatever else is queued by then, up to
 /// [`MAX_GROUP`]; `None` once every sender is gone.
 async fn next_group(rx: &tokio::sync::Mutex<mpsc::Receiver<(Pending, Reply)>>) -> Option<Vec<(Pending, Reply)>> {
@@ -103,33 +136,43 @@ async fn next_group(rx: &tokio::sync::Mutex<mpsc::Receiver<(Pending, Reply)>>) -
 }
 
 impl BookingQueue {
-    /// Starts the writers over `hub`, which must hold no queue itself: they stop once the last
-    /// hub holding this queue is dropped. SQLite lets one transaction write at a time, so it gets
-    /// one writer; on PostgreSQL two groups are written at once (their cases, slots and the
-    /// audit head are locked in the same order by each, so they wait for one another where they
-    /// meet and never deadlock), so that one group's round trips overlap the other's.
-    pub(crate) fn start(hub: Hub) -> Self {
-        let writers = match sango_store::connect::backend(&hub.db) {
+    /// Starts the writers over `hub` (opened on `database_url`), which must hold no queue itself:
+    /// they stop once the last hub holding this queue is dropped. SQLite lets one transaction
+    /// write at a time, so it gets one writer; on PostgreSQL two groups are written at once (their
+    /// cases, slots and the audit head are locked in the same order by each, so they wait for one
+    /// another where they meet and never deadlock), so that one group's round trips overlap the
+    /// other's.
+    ///
+    /// The writers run on a thread of their own, so that a group's next step never queues behind
+    /// the requests the server is busy with: the slots and the audit head a group has locked are
+    /// held only as long as the group's own work takes. On PostgreSQL they write through
+    /// connections of their own, opened on that thread, whose answers wake it directly.
+    pub(crate) fn start(hub: Hub, database_url: &str) -> Self {
+        let backend = sango_store::connect::backend(&hub.db);
+        let writers = match backend {
             sango_store::Backend::Postgres => POSTGRES_WRITERS,
             sango_store::Backend::Sqlite => 1,
         };
         let (sender, rx) = mpsc::channel::<(Pending, Reply)>(QUEUE_DEPTH);
-        let rx = Arc::new(tokio::sync::Mutex::new(rx));
         let stats = Arc::new(WriterCounts::default());
-        for _ in 0..writers {
-            let (hub, rx, counts) = (hub.clone(), rx.clone(), stats.clone());
-            tokio::spawn(async move {
-                while let Some(group) = next_group(&rx).await {
-                    counts.groups.fetch_add(1, Ordering::Relaxed);
-                    counts.requests.fetch_add(group.len() as u64, Ordering::Relaxed);
-                    let (pending, replies): (Vec<Pending>, Vec<Reply>) = group.into_iter().unzip();
-                    let answers = hub.write_group(&pending).await;
-                    for (reply, answer) in replies.into_iter().zip(answers) {
-                        // A caller that has gone away keeps its booking, as when a response is lost.
-                        let _ = reply.send(answer);
-                    }
-                }
-            });
+        let (counts, url) = (stats.clone(), database_url.to_owned());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+        let spawned = runtime.map_err(|e| e.to_string()).and_then(|runtime| {
+            std::thread::Builder::new()
+                .name("booking-writer".into())
+                .spawn(move || {
+                    runtime.block_on(async move {
+                        let hub = match backend {
+                            sango_store::Backend::Postgres => with_own_connections(hub, &url, writers).await,
+                            sango_store::Backend::Sqlite => hub,
+                        };
+                        run_writers(hub, rx, writers, counts).await;
+                    })
+                })
+                .map_err(|e| e.to_string())
+        });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "could not start the booking writer's thread");
         }
         Self { sender, stats }
     }
