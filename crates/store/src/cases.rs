@@ -71,24 +71,21 @@ pub struct CaseHolding {
 /// References per read on SQLite (one value each).
 const HOLDING_CHUNK: usize = 500;
 
-/// The cases with these references, each with the days it holds, read with one statement per
-/// chunk. On PostgreSQL the cases are first locked (in id order, so that two writers cannot
-/// deadlock on them) until the transaction ends, so that what a case holds cannot change before
-/// the transaction's own bookings are written; the read comes after the lock, in a statement of
-/// its own, because a statement that waited for a lock still reads joined rows as they were when
-/// it began. On SQLite the write transaction holds the database's write lock from its start (see
-/// `begin_write`). References not found are left out.
-pub async fn holdings_locked(c: &impl ConnectionTrait, references: &[&str]) -> StoreResult<Vec<CaseHolding>> {
+/// The cases with these references, each with the days it holds, read with one statement (per
+/// chunk on SQLite), inside a write transaction that has locked them: on PostgreSQL with
+/// [`crate::calendar::lock_slots`], in a statement before this one, because a statement that
+/// waited for a lock still reads joined rows as they were when it began; on SQLite the write
+/// transaction holds the database's write lock from its start (see `begin_write`). What a case
+/// holds then cannot change before the transaction's own bookings are written. References not
+/// found are left out.
+pub async fn holdings(c: &impl ConnectionTrait, references: &[&str]) -> StoreResult<Vec<CaseHolding>> {
     let backend = c.get_database_backend();
     let mut out: Vec<CaseHolding> = Vec::with_capacity(references.len());
     if backend == DbBackend::Postgres {
-        // The references as one JSON array, so that the statements' text is the same for every
-        // group and each connection prepares and plans them once.
-        let named = "reference = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))";
+        // The references as one JSON array, so that the statement's text is the same for every
+        // group and each connection prepares and plans it once.
         let list: sea_orm::Value = serde_json::to_string(references).expect("strings serialise").into();
-        let lock = format!("SELECT id FROM care_case WHERE {named} ORDER BY id FOR UPDATE");
-        c.query_all_raw(Statement::from_sql_and_values(backend, lock, [list.clone()])).await?;
-        read_holdings(c, &format!("c.{named}"), vec![list], &mut out).await?;
+        read_holdings(c, "c.reference = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))", vec![list], &mut out).await?;
     } else {
         for chunk in references.chunks(HOLDING_CHUNK) {
             let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();

@@ -70,15 +70,15 @@ impl Hub {
         let mut references: Vec<&str> = group.iter().map(|p| p.case_ref.as_str()).collect();
         references.sort_unstable();
         references.dedup();
-        let mut cases: HashMap<String, CaseState> = sango_store::cases::holdings_locked(txn, &references)
+        let mut slots: Vec<SlotKey> = group.iter().flat_map(slot_keys).collect();
+        slots.sort_unstable();
+        slots.dedup();
+        let states = sango_store::calendar::lock_slots(txn, &references, &slots).await?;
+        let mut cases: HashMap<String, CaseState> = sango_store::cases::holdings(txn, &references)
             .await?
             .into_iter()
             .map(|CaseHolding { case, held }| (case.reference.clone(), CaseState { case, held: Holdings::from(held) }))
             .collect();
-        let mut slots: Vec<SlotKey> = group.iter().flat_map(slot_keys).collect();
-        slots.sort_unstable();
-        slots.dedup();
-        let states = sango_store::calendar::lock_slots(txn, &slots).await?;
         let before: HashMap<SlotKey, u32> = states.iter().map(|s| ((s.facility_id, s.service_type, s.date), s.taken)).collect();
         let mut free = FreeSlots::new(states.iter().map(|s| ((s.facility_id, s.service_type, s.date), s.capacity, s.taken)));
 
