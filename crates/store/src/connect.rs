@@ -22,8 +22,7 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// transactions start with `BEGIN IMMEDIATE` ([`begin_write`]), so that writers queue instead of
 /// failing.
 pub async fn connect(url: &str) -> StoreResult<DatabaseConnection> {
-    let mut opts = ConnectOptions::new(url.to_owned());
-    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(30));
+    let mut opts = options(url);
     if url.starts_with("sqlite:") {
         opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
             use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -41,9 +40,22 @@ pub async fn connect(url: &str) -> StoreResult<DatabaseConnection> {
 /// [`connect`] has already brought up to date; its connections are opened on the runtime that
 /// first uses it, which then also waits on their sockets.
 pub async fn connect_more(url: &str, connections: u32) -> StoreResult<DatabaseConnection> {
-    let mut opts = ConnectOptions::new(url.to_owned());
-    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(30)).max_connections(connections);
+    let mut opts = options(url);
+    opts.max_connections(connections);
     Ok(Database::connect(opts).await?)
+}
+
+/// How long a pooled connection may have been idle before it is checked with a ping when it is
+/// taken from the pool: one taken again soon after it was returned is used as it is, which saves
+/// a round trip on every statement or transaction, and one idle for longer (which a server, a
+/// proxy or a firewall may have dropped) is checked first.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
+
+/// What every pool of the hub is opened with.
+fn options(url: &str) -> ConnectOptions {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(30)).test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
+    opts
 }
 
 /// Starts a transaction that will write: on SQLite `BEGIN IMMEDIATE`, which takes the write lock
