@@ -1,11 +1,11 @@
-//! Group commit of first-come bookings. A writer task (one on SQLite, several on PostgreSQL)
-//! drains the queue of booking requests into one write transaction, in which the group is
-//! decided (see [`super::decide`]: each request against its case, what the case holds and the
-//! slots left, under their locks); then the new slot counts, the bookings, their events and their
-//! audit entries are stored with a few statements for the whole group (the audit head is read and
-//! moved once), the group commits once, what was taken is mirrored, and each caller gets its own
-//! answer. The first request of a group never waits for company: the writer takes whatever is
-//! already queued, and no more.
+//! Group commit of first-come bookings. The booking writers (one on SQLite, two on PostgreSQL,
+//! on a thread of their own) drain the queue of booking requests into one write transaction per
+//! group, in which the group is decided (see [`super::decide`]: each request against its case,
+//! what the case holds and the slots left, under their locks); then the new slot counts, the
+//! bookings, their events and their audit entries are stored for the whole group at once (see
+//! `sango_store::booking_group`: one statement on PostgreSQL), the group commits once, what was
+//! taken is mirrored, and each caller gets its own answer. The first request of a group never
+//! waits for company: the writer takes whatever is already queued, and no more.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
