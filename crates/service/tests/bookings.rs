@@ -69,6 +69,21 @@ async fn the_same_key_returns_the_same_booking_and_other_content_is_refused() {
 }
 
 #[tokio::test]
+async fn a_key_that_is_empty_too_long_or_holds_a_control_character_is_refused_and_takes_nothing() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 3).await;
+    let k = case(&hub, "312011", "2025-05-01", false).await;
+    let long = "k".repeat(129);
+    for key in ["", long.as_str(), "key\u{0}1", "key\n1"] {
+        let e = hub.book(&staff("312011"), request(&k, facility, &[DAY], Some(key))).await.unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::BadUserInput, Some("idempotencyKey")), "{key:?}");
+    }
+    assert_eq!(hub.calendar(facility, T, d(DAY), d(DAY)).await.unwrap()[0].taken, 0);
+    let fine = "k".repeat(128);
+    hub.book(&staff("312011"), request(&k, facility, &[DAY], Some(&fine))).await.unwrap();
+}
+
+#[tokio::test]
 async fn a_full_day_is_named_and_nothing_is_taken() {
     let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
     let facility = world(&hub, 1).await;
