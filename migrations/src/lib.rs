@@ -12,7 +12,6 @@ mod m0007_audit;
 mod m0008_agreements_top_ups;
 mod m0009_accounts;
 mod m0010_priced_use;
-mod m0011_fail;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -20,6 +19,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_registry::Migration), Box::new(m0002_tokens::Migration), Box::new(m0003_demand::Migration), Box::new(m0004_calendar::Migration), Box::new(m0005_bookings::Migration), Box::new(m0006_statements::Migration), Box::new(m0007_audit::Migration), Box::new(m0008_agreements_top_ups::Migration), Box::new(m0009_accounts::Migration), Box::new(m0010_priced_use::Migration), Box::new(m0011_fail::Migration)]
+        vec![Box::new(m0001_registry::Migration), Box::new(m0002_tokens::Migration), Box::new(m0003_demand::Migration), Box::new(m0004_calendar::Migration), Box::new(m0005_bookings::Migration), Box::new(m0006_statements::Migration), Box::new(m0007_audit::Migration), Box::new(m0008_agreements_top_ups::Migration), Box::new(m0009_accounts::Migration), Box::new(m0010_priced_use::Migration)]
     }
 }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use sango_domain::audit::{Access, AuditRecord, ChainedEntry, to_micros};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Statement};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 
 use crate::entity::{audit_case, audit_entry};
 use crate::error::{StoreError, StoreResult};
@@ -16,7 +16,7 @@ pub struct Head {
     pub hash: String,
 }
 
-pub(crate) fn head_statement(backend: DbBackend, lock: bool) -> Statement {
+fn head_statement(backend: DbBackend, lock: bool) -> Statement {
     // PostgreSQL: the row lock queues concurrent appenders until the holder commits. SQLite has
     // no row locks; its appenders run in `BEGIN IMMEDIATE` transactions, which queue them instead.
     let sql = if lock && backend == DbBackend::Postgres { "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE" } else { "SELECT seq, hash FROM audit_head WHERE id = 1" };
@@ -24,12 +24,7 @@ pub(crate) fn head_statement(backend: DbBackend, lock: bool) -> Statement {
 }
 
 async fn read_head(c: &impl ConnectionTrait, lock: bool) -> StoreResult<Head> {
-    head_of(c.query_one_raw(head_statement(c.get_database_backend(), lock)).await?.as_ref())
-}
-
-/// The head in the row a [`head_statement`] read.
-pub(crate) fn head_of(row: Option<&QueryResult>) -> StoreResult<Head> {
-    let row = row.ok_or_else(|| StoreError::corrupt("audit_head", 1, "the head row is missing"))?;
+    let row = c.query_one_raw(head_statement(c.get_database_backend(), lock)).await?.ok_or_else(|| StoreError::corrupt("audit_head", 1, "the head row is missing"))?;
     Ok(Head { seq: row.try_get("", "seq")?, hash: row.try_get("", "hash")? })
 }
 

@@ -1,7 +1,7 @@
 //! Bookings and their days, with cancellation and recorded use.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QueryResult, Statement};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use sango_domain::{BookingSource, BookingStatus, LgCode, Outcome, ServiceType, Yen};
 
 use crate::entity::{booking, booking_day};
@@ -175,32 +175,12 @@ pub async fn insert_all(c: &impl ConnectionTrait, items: &[(&NewBooking<'_>, &st
 
 /// Which of `keys` are already the idempotency key of a stored booking.
 pub async fn existing_keys(c: &impl ConnectionTrait, keys: &[&str]) -> StoreResult<Vec<String>> {
-    match existing_keys_statement(c.get_database_backend(), keys) {
-        Some(stmt) => key_rows(c.query_all_raw(stmt).await?),
-        None => Ok(vec![]),
-    }
-}
-
-/// The statement of [`existing_keys`]; none for no keys.
-pub(crate) fn existing_keys_statement(backend: DbBackend, keys: &[&str]) -> Option<Statement> {
-    use sea_orm::{QuerySelect, QueryTrait};
     if keys.is_empty() {
-        return None;
-    }
-    if backend == DbBackend::Postgres {
-        // The keys as one JSON parameter, so that the statement's text is the same for every group.
-        let list: sea_orm::Value = serde_json::to_string(keys).expect("strings serialise").into();
-        let sql = "SELECT idempotency_key FROM booking WHERE idempotency_key = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))";
-        return Some(Statement::from_sql_and_values(backend, sql, [list]));
+        return Ok(vec![]);
     }
     let keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
-    Some(booking::Entity::find().select_only().column(booking::Column::IdempotencyKey).filter(booking::Column::IdempotencyKey.is_in(keys)).build(backend))
-}
-
-/// The keys of an [`existing_keys_statement`]'s rows.
-pub(crate) fn key_rows(rows: Vec<QueryResult>) -> StoreResult<Vec<String>> {
-    let keys: Vec<Option<String>> = rows.iter().map(|r| r.try_get("", "idempotency_key")).collect::<Result<_, _>>()?;
-    Ok(keys.into_iter().flatten().collect())
+    let rows = booking::Entity::find().filter(booking::Column::IdempotencyKey.is_in(keys)).all(c).await?;
+    Ok(rows.into_iter().filter_map(|r| r.idempotency_key).collect())
 }
 
 pub async fn by_idempotency_key(c: &impl ConnectionTrait, key: &str) -> StoreResult<Option<Booking>> {

@@ -1,7 +1,7 @@
 //! Calendar rows: capacity overrides and taken slots per facility, type and date.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryResult, Statement, sea_query::OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, sea_query::OnConflict};
 use sango_domain::ServiceType;
 
 use crate::entity::{capacity_override, slot};
@@ -140,53 +140,41 @@ const LOCK_CHUNK: usize = 1_000;
 /// cases as well. The caller then decides what to take and stores the new counts (see
 /// `booking_group`), knowing that nothing changed in between.
 pub async fn lock_slots(c: &impl ConnectionTrait, cases: &[&str], keys: &[(i64, ServiceType, NaiveDate)]) -> StoreResult<Vec<SlotState>> {
+    let backend = c.get_database_backend();
     let mut states = Vec::with_capacity(keys.len());
-    for stmt in lock_slots_statements(c.get_database_backend(), cases, keys) {
-        push_slot_states(c.query_all_raw(stmt).await?, &mut states)?;
-    }
-    Ok(states)
-}
-
-/// The statements of [`lock_slots`]: one on PostgreSQL, one per chunk on SQLite.
-pub(crate) fn lock_slots_statements(backend: DbBackend, cases: &[&str], keys: &[(i64, ServiceType, NaiveDate)]) -> Vec<Statement> {
     if backend == DbBackend::Postgres {
         // The cases and keys as JSON parameters, so that the statement's text is the same for
-        // every group. The condition on the count of locked cases is a one-time filter: it is
-        // evaluated, and so the cases locked, before the first slot row is.
+        // every group and each connection prepares and plans it once. The condition on the count
+        // of locked cases is a one-time filter: it is evaluated, and so the cases locked, before
+        // the first slot row is.
         let rows: Vec<(i64, &str, NaiveDate)> = keys.iter().map(|(f, t, d)| (*f, t.as_str(), *d)).collect();
         let locked_cases = "WITH locked_case AS (\
             SELECT id FROM care_case WHERE reference = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) ORDER BY id FOR UPDATE) ";
         let source = "SELECT (v->>0)::bigint, v->>1, (v->>2)::date, 0 FROM jsonb_array_elements($2::jsonb) AS v \
             WHERE (SELECT count(*) FROM locked_case) >= 0 ORDER BY 1, 2, 3";
         let values = vec![serde_json::to_string(cases).expect("references serialise").into(), serde_json::to_string(&rows).expect("keys serialise").into()];
-        vec![slot_states_statement(backend, locked_cases, source, values)]
+        read_slot_states(c, locked_cases, source, values, &mut states).await?;
     } else {
-        keys.chunks(LOCK_CHUNK)
-            .map(|chunk| {
-                let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(?{}, ?{}, ?{}, 0)", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
-                let values: Vec<sea_orm::Value> = chunk.iter().flat_map(|(f, t, d)| [(*f).into(), t.as_str().into(), (*d).into()]).collect();
-                slot_states_statement(backend, "", &format!("VALUES {}", rows.join(", ")), values)
-            })
-            .collect()
+        for chunk in keys.chunks(LOCK_CHUNK) {
+            let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(?{}, ?{}, ?{}, 0)", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
+            let values: Vec<sea_orm::Value> = chunk.iter().flat_map(|(f, t, d)| [(*f).into(), t.as_str().into(), (*d).into()]).collect();
+            read_slot_states(c, "", &format!("VALUES {}", rows.join(", ")), values, &mut states).await?;
+        }
     }
+    Ok(states)
 }
 
 /// Upserts the slot rows that `source` yields (facility, type, date, 0 taken), leaving existing
-/// ones as they are, and returns each with its capacity; `with` is the statement's WITH clause,
-/// if any.
-fn slot_states_statement(backend: DbBackend, with: &str, source: &str, values: Vec<sea_orm::Value>) -> Statement {
+/// ones as they are, and appends each with its capacity to `states`; `with` is the statement's
+/// WITH clause, if any.
+async fn read_slot_states(c: &impl ConnectionTrait, with: &str, source: &str, values: Vec<sea_orm::Value>, states: &mut Vec<SlotState>) -> StoreResult<()> {
     let capacity = capacity_sql("slot.facility_id", "slot.service_type", "slot.date");
     let sql = format!(
         "{with}INSERT INTO slot (facility_id, service_type, date, taken) {source} \
          ON CONFLICT (facility_id, service_type, date) DO UPDATE SET taken = slot.taken \
          RETURNING facility_id, service_type, date, CAST(taken AS BIGINT) AS taken, CAST({capacity} AS BIGINT) AS capacity"
     );
-    Statement::from_sql_and_values(backend, sql, values)
-}
-
-/// Appends to `states` the slots of a [`slot_states_statement`]'s rows.
-pub(crate) fn push_slot_states(rows: Vec<QueryResult>, states: &mut Vec<SlotState>) -> StoreResult<()> {
-    for row in rows {
+    for row in c.query_all_raw(Statement::from_sql_and_values(c.get_database_backend(), sql, values)).await? {
         let facility_id: i64 = row.try_get("", "facility_id")?;
         let t: String = row.try_get("", "service_type")?;
         let service_type = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("slot", facility_id, e.to_string()))?;

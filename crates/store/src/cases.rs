@@ -1,7 +1,7 @@
 //! Cases: pseudonymous mother–infant records registered by their municipality.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QueryResult, Statement};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Statement};
 use sango_domain::{BookingStatus, CaseProfile, HouseholdTier, LgCode, ServiceType};
 
 use crate::entity::care_case;
@@ -79,39 +79,31 @@ const HOLDING_CHUNK: usize = 500;
 /// holds then cannot change before the transaction's own bookings are written. References not
 /// found are left out.
 pub async fn holdings(c: &impl ConnectionTrait, references: &[&str]) -> StoreResult<Vec<CaseHolding>> {
+    let backend = c.get_database_backend();
     let mut out: Vec<CaseHolding> = Vec::with_capacity(references.len());
-    for stmt in holdings_statements(c.get_database_backend(), references) {
-        push_holdings(c.query_all_raw(stmt).await?, &mut out)?;
+    if backend == DbBackend::Postgres {
+        // The references as one JSON array, so that the statement's text is the same for every
+        // group and each connection prepares and plans it once.
+        let list: sea_orm::Value = serde_json::to_string(references).expect("strings serialise").into();
+        read_holdings(c, "c.reference = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))", vec![list], &mut out).await?;
+    } else {
+        for chunk in references.chunks(HOLDING_CHUNK) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+            let values: Vec<sea_orm::Value> = chunk.iter().map(|r| (*r).into()).collect();
+            read_holdings(c, &format!("c.reference IN ({})", marks.join(", ")), values, &mut out).await?;
+        }
     }
     Ok(out)
 }
 
-/// The statements that read [`holdings`]: one on PostgreSQL, one per chunk on SQLite.
-pub(crate) fn holdings_statements(backend: DbBackend, references: &[&str]) -> Vec<Statement> {
-    if backend == DbBackend::Postgres {
-        // The references as one JSON array, so that the statement's text is the same for every
-        // group.
-        let list: sea_orm::Value = serde_json::to_string(references).expect("strings serialise").into();
-        vec![holdings_statement(backend, "c.reference = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))", vec![list])]
-    } else {
-        references
-            .chunks(HOLDING_CHUNK)
-            .map(|chunk| {
-                let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
-                let values: Vec<sea_orm::Value> = chunk.iter().map(|r| (*r).into()).collect();
-                holdings_statement(backend, &format!("c.reference IN ({})", marks.join(", ")), values)
-            })
-            .collect()
-    }
-}
-
-/// Reads the cases that `condition` (over `care_case c`) selects, in id order, each with the days
-/// it holds (one row per day).
-fn holdings_statement(backend: DbBackend, condition: &str, values: Vec<sea_orm::Value>) -> Statement {
+/// Appends to `out` the cases that `condition` (over `care_case c`) selects, in id order, each
+/// with the days it holds.
+async fn read_holdings(c: &impl ConnectionTrait, condition: &str, values: Vec<sea_orm::Value>, out: &mut Vec<CaseHolding>) -> StoreResult<()> {
+    let backend = c.get_database_backend();
     let cancelled = BookingStatus::Cancelled.as_str();
     // On PostgreSQL a lateral subquery (kept apart by OFFSET 0) reads each case's bookings through
-    // their case index, whatever the planner believes of the booking table's size; SQLite,
-    // without LATERAL, plans the plain join that way.
+    // their case index, whatever the planner believes of the booking table's size (its plan is
+    // kept for the connection's life); SQLite, without LATERAL, plans the plain join that way.
     let sql = if backend == DbBackend::Postgres {
         format!(
             "SELECT c.*, h.held_type, h.held_date FROM care_case c LEFT JOIN LATERAL (\
@@ -126,12 +118,7 @@ fn holdings_statement(backend: DbBackend, condition: &str, values: Vec<sea_orm::
              WHERE {condition} ORDER BY c.id"
         )
     };
-    Statement::from_sql_and_values(backend, sql, values)
-}
-
-/// Appends to `out` the cases of a [`holdings_statement`]'s rows, each with the days it holds.
-pub(crate) fn push_holdings(rows: Vec<QueryResult>, out: &mut Vec<CaseHolding>) -> StoreResult<()> {
-    for row in rows {
+    for row in c.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {
         let model = care_case::Model::from_query_result(&row, "")?;
         if out.last().is_none_or(|h| h.case.id != model.id) {
             out.push(CaseHolding { case: to_record(model)?, held: Vec::new() });

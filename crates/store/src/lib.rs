@@ -17,7 +17,6 @@ pub mod events;
 pub mod facilities;
 pub mod lottery;
 pub mod municipalities;
-pub mod pipeline;
 pub mod pricing;
 pub mod programs;
 pub mod records;

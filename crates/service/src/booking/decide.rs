@@ -1,7 +1,6 @@
 //! Deciding a group of first-come booking requests inside the writer's transaction. The group's
-//! cases, with the days each holds, and its slots, with what is left of them, have been read
-//! under locks held until the commit (see `sango_store::booking_group`); each request is decided
-//! in order, in memory: the case (which the caller
+//! cases are read with the days each holds and its slots with what is left of them, both locked
+//! until the commit; then each request is decided in order, in memory: the case (which the caller
 //! must be allowed to see), the rules of its programme, the application window, the case's
 //! bookings and yearly limits (counting the requests of the group before it), and its days
 //! (every one or none). Because all of it happens under those locks, two bookings of one case
@@ -13,9 +12,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use sango_booking::FreeSlots;
 use sango_domain::ServiceType;
-use sango_store::booking_group::GroupState;
 use sango_store::calendar::DayCount;
 use sango_store::cases::CaseHolding;
+use sango_store::{DatabaseTransaction, StoreError};
 
 use super::Holdings;
 use super::group_commit::{Pending, Written};
@@ -50,7 +49,7 @@ pub(crate) struct Decided {
 }
 
 /// A slot: facility, type and date.
-pub(crate) type SlotKey = (i64, ServiceType, NaiveDate);
+type SlotKey = (i64, ServiceType, NaiveDate);
 
 fn slot_keys(p: &Pending) -> Vec<SlotKey> {
     p.dates.iter().map(|d| (p.facility_id, p.service_type, *d)).collect()
@@ -62,28 +61,24 @@ struct CaseState {
     held: Holdings,
 }
 
-/// What a group reads: its requests' idempotency keys, its cases (sorted and distinct) and the
-/// slots it asks for (sorted and distinct).
-pub(crate) fn needs(group: &[Pending]) -> (Vec<&str>, Vec<&str>, Vec<SlotKey>) {
-    let keys: Vec<&str> = group.iter().filter_map(|p| p.idempotency_key.as_deref()).collect();
-    let mut references: Vec<&str> = group.iter().map(|p| p.case_ref.as_str()).collect();
-    references.sort_unstable();
-    references.dedup();
-    let mut slots: Vec<SlotKey> = group.iter().flat_map(slot_keys).collect();
-    slots.sort_unstable();
-    slots.dedup();
-    (keys, references, slots)
-}
-
 impl Hub {
-    /// Decides each request of the group in order against `state`, which the group's open
-    /// transaction read under its locks; the caller then stores the slots' new counts and the
-    /// bookings taken.
-    pub(crate) async fn decide(&self, state: GroupState, group: &[Pending]) -> Decided {
-        let GroupState { stored_keys, slots: states, cases, .. } = state;
-        let mut used: HashSet<String> = stored_keys.into_iter().collect();
-        let mut cases: HashMap<String, CaseState> =
-            cases.into_iter().map(|CaseHolding { case, held }| (case.reference.clone(), CaseState { case, held: Holdings::from(held) })).collect();
+    /// Decides each request of the group in order, inside `txn`; the caller then stores the
+    /// slots' new counts and the bookings taken.
+    pub(crate) async fn decide(&self, txn: &DatabaseTransaction, group: &[Pending]) -> Result<Decided, StoreError> {
+        let keys: Vec<&str> = group.iter().filter_map(|p| p.idempotency_key.as_deref()).collect();
+        let mut used: HashSet<String> = sango_store::bookings::existing_keys(txn, &keys).await?.into_iter().collect();
+        let mut references: Vec<&str> = group.iter().map(|p| p.case_ref.as_str()).collect();
+        references.sort_unstable();
+        references.dedup();
+        let mut slots: Vec<SlotKey> = group.iter().flat_map(slot_keys).collect();
+        slots.sort_unstable();
+        slots.dedup();
+        let states = sango_store::calendar::lock_slots(txn, &references, &slots).await?;
+        let mut cases: HashMap<String, CaseState> = sango_store::cases::holdings(txn, &references)
+            .await?
+            .into_iter()
+            .map(|CaseHolding { case, held }| (case.reference.clone(), CaseState { case, held: Holdings::from(held) }))
+            .collect();
         let before: HashMap<SlotKey, u32> = states.iter().map(|s| ((s.facility_id, s.service_type, s.date), s.taken)).collect();
         let mut free = FreeSlots::new(states.iter().map(|s| ((s.facility_id, s.service_type, s.date), s.capacity, s.taken)));
 
@@ -120,6 +115,6 @@ impl Hub {
             .taken()
             .map(|(k @ (facility_id, service_type, date), n)| DayCount { facility_id, service_type, date, count: before.get(&k).copied().unwrap_or(0) + n })
             .collect();
-        decided
+        Ok(decided)
     }
 }

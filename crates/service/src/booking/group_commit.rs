@@ -13,10 +13,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::NaiveDate;
 use sango_domain::audit::AuditRecord;
 use sango_domain::{BookingSource, ServiceType};
-use sango_store::audit::Head;
-use sango_store::booking_group::{self, GroupReads, GroupWrite, StoreFailure};
+use sango_store::booking_group::GroupWrite;
 use sango_store::bookings::{Booking, NewBooking};
 use sango_store::events::NewEvent;
+use sango_store::StoreError;
 use tokio::sync::{mpsc, oneshot};
 
 use super::decide::Decision;
@@ -189,66 +189,49 @@ impl BookingQueue {
     }
 }
 
+/// Why a group was not written.
+enum GroupError {
+    /// Before the commit: nothing was written, and the requests may be written again one by one.
+    BeforeCommit(StoreError),
+    /// At the commit: whether it took effect is unknown, so nothing is written again.
+    AtCommit(StoreError),
+}
+
 impl Hub {
     /// Writes a group of checked requests in one transaction, in order, and answers each. When
     /// the group fails before its commit (a database error in one request), each request is
     /// written again alone, so that one request's failure is not every request's.
     pub(crate) async fn write_group(&self, group: &[Pending]) -> Vec<ServiceResult<Written>> {
-        match self.try_group_twice(group).await {
+        match self.try_group(group).await {
             Ok(answers) => answers,
-            Err(StoreFailure::BeforeCommit(_)) if group.len() > 1 => {
+            Err(GroupError::BeforeCommit(_)) if group.len() > 1 => {
                 let mut answers = Vec::with_capacity(group.len());
                 for p in group {
-                    let answer = match self.try_group_twice(std::slice::from_ref(p)).await {
+                    let answer = match self.try_group(std::slice::from_ref(p)).await {
                         Ok(mut one) => one.pop().expect("one answer per request"),
-                        Err(e) => Self::alone_failed(p, e),
+                        Err(GroupError::BeforeCommit(e) | GroupError::AtCommit(e)) => Self::alone_failed(p, e),
                     };
                     answers.push(answer);
                 }
                 answers
             }
-            Err(e) => {
-                let e = Self::failure(e);
+            Err(GroupError::BeforeCommit(e) | GroupError::AtCommit(e)) => {
+                let e = ServiceError::from(e);
                 group.iter().map(|_| Err(e.clone())).collect()
             }
         }
     }
 
-    /// The group written after the head of the audit chain as this process last left it (or as
-    /// the group read it, whichever is newer); if another appender moved the head meanwhile, the
-    /// group is decided and written again after the head as it is then, locked.
-    async fn try_group_twice(&self, group: &[Pending]) -> Result<Vec<ServiceResult<Written>>, StoreFailure> {
-        match self.try_group(group, true).await {
-            Err(StoreFailure::HeadMoved) => self.try_group(group, false).await,
-            answered => answered,
-        }
-    }
-
-    fn failure(e: StoreFailure) -> ServiceError {
-        match e {
-            StoreFailure::BeforeCommit(e) | StoreFailure::AtCommit(e) => e.into(),
-            StoreFailure::HeadMoved => ServiceError::internal("the audit chain's head moved while its head was locked"),
-        }
-    }
-
     /// The answer to a request that failed alone: a key another writer stored first (another
     /// process on the same database) is a retry; anything else is the error.
-    fn alone_failed(p: &Pending, e: StoreFailure) -> ServiceResult<Written> {
-        match e {
-            StoreFailure::BeforeCommit(e) if e.is_unique_violation() && p.idempotency_key.is_some() => Ok(Written::KeyTaken),
-            e => Err(Self::failure(e)),
-        }
+    fn alone_failed(p: &Pending, e: StoreError) -> ServiceResult<Written> {
+        if e.is_unique_violation() && p.idempotency_key.is_some() { Ok(Written::KeyTaken) } else { Err(e.into()) }
     }
 
-    /// Opens the group's transaction, decides the group and stores it. With `expect_head`, its
-    /// audit entries are chained after the head expected; without, after the head locked at the
-    /// write.
-    async fn try_group(&self, group: &[Pending], expect_head: bool) -> Result<Vec<ServiceResult<Written>>, StoreFailure> {
-        let (keys, cases, slots) = super::decide::needs(group);
-        let reads = GroupReads { keys: &keys, cases: &cases, slots: &slots };
-        let (open, state) = booking_group::open(&self.db, &reads).await.map_err(StoreFailure::BeforeCommit)?;
-        let read_head = state.head.clone();
-        let decided = self.decide(state, group).await;
+    async fn try_group(&self, group: &[Pending]) -> Result<Vec<ServiceResult<Written>>, GroupError> {
+        use GroupError::BeforeCommit;
+        let txn = sango_store::begin_write(&self.db).await.map_err(BeforeCommit)?;
+        let decided = self.decide(&txn, group).await.map_err(BeforeCommit)?;
         let takers: Vec<(&Pending, i64)> = group.iter().zip(&decided.answers).filter_map(|(p, d)| d.taken_by().map(|case_id| (p, case_id))).collect();
         let at = self.now();
         let news: Vec<NewBooking<'_>> = takers
@@ -274,16 +257,14 @@ impl Hub {
             takers.iter().map(|(p, _)| &p.audit).chain(decided.refusals.iter().map(|i| &group[*i].refused)).map(|r| AuditRecord { at, ..r.clone() }).collect();
         let write = GroupWrite { at, counts: &decided.counts, bookings: &items, events: &events, audit };
         let stored = {
-            // Held from the write to the commit (one round trip on PostgreSQL), so that groups
-            // move the audit head in the order they chain their entries. The writer holding it
-            // waits for no lock the other writers hold: it writes only rows its transaction has
-            // locked, new rows and the head, which no writer locks without holding this.
+            // Held to the end of the write, so that groups move the audit head in the order they
+            // chain their entries; the commit happens outside, overlapping the next group's write.
             let mut head = self.chain_head.lock().await;
-            let expected = expect_head.then(|| newest(head.take(), read_head));
-            let stored = open.store(write, expected).await?;
+            let stored = sango_store::booking_group::write(&txn, write, head.take()).await.map_err(BeforeCommit)?;
             *head = stored.head;
             stored.bookings
         };
+        txn.commit().await.map_err(|e| GroupError::AtCommit(e.into()))?;
 
         let mut stored = stored.into_iter();
         Ok(decided
@@ -299,13 +280,5 @@ impl Hub {
                 }
             })
             .collect())
-    }
-}
-
-/// The newer of two heads of the audit chain: the one further along it.
-fn newest(hint: Option<Head>, read: Head) -> Head {
-    match hint {
-        Some(hint) if hint.seq >= read.seq => hint,
-        _ => read,
     }
 }
