@@ -122,7 +122,7 @@ impl Hub {
         let dates = req.checked_dates()?;
         let fingerprint = req.fingerprint(&dates);
         if let Some(key) = &req.idempotency_key {
-            if key.is_empty() || key.len() > 128 || key.chars().any(char::is_control) {
+            if key.is_empty() || key.chars().count() > 128 || key.chars().any(char::is_control) {
                 return Err(ServiceError::bad_input("idempotencyKey", "an idempotency key is 1 to 128 characters, none of them a control character"));
             }
             if let Some(found) = self.replay(caller, key, &fingerprint).await? {

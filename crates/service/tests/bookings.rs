@@ -73,13 +73,14 @@ async fn a_key_that_is_empty_too_long_or_holds_a_control_character_is_refused_an
     let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
     let facility = world(&hub, 3).await;
     let k = case(&hub, "312011", "2025-05-01", false).await;
-    let long = "k".repeat(129);
+    let long = "鍵".repeat(129);
     for key in ["", long.as_str(), "key\u{0}1", "key\n1"] {
         let e = hub.book(&staff("312011"), request(&k, facility, &[DAY], Some(key))).await.unwrap_err();
         assert_eq!((e.code, e.field.as_deref()), (ErrorCode::BadUserInput, Some("idempotencyKey")), "{key:?}");
     }
     assert_eq!(hub.calendar(facility, T, d(DAY), d(DAY)).await.unwrap()[0].taken, 0);
-    let fine = "k".repeat(128);
+    // Characters are counted, not bytes: 128 kanji (384 bytes) are a key.
+    let fine = "鍵".repeat(128);
     hub.book(&staff("312011"), request(&k, facility, &[DAY], Some(&fine))).await.unwrap();
 }
 
