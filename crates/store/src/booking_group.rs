@@ -52,7 +52,11 @@ async fn write_per_table(c: &impl ConnectionTrait, w: GroupWrite<'_>) -> StoreRe
 /// The whole group in one PostgreSQL statement. The slots' counts are written as an upsert so
 /// that their rows (which exist, locked by this transaction) are found through their key whatever
 /// the planner thinks of the table's size. The audit head moves only where it still is what the
-/// entries were chained after (`seq` and `hash`); the statement says whether it did.
+/// entries were chained after (`seq` and `hash`); the statement says whether it did. That test is
+/// made in the SET, not the WHERE: a head that another writer has moved but not yet committed is
+/// still the old one in this statement's snapshot, and a WHERE on it would pass the row over,
+/// while an UPDATE of the row waits for that commit and then computes its SET on the head as
+/// committed. Without entries (`$7` is then -1) the head is not touched.
 const GROUP_SQL: &str = "\
 WITH slot_count AS (
     INSERT INTO slot (facility_id, service_type, date, taken)
@@ -72,19 +76,20 @@ WITH slot_count AS (
     SELECT v.at, v.actor, v.kind, v.subject, v.reason, v.data
     FROM jsonb_to_recordset($4::jsonb) AS v(at timestamptz, actor text, kind text, subject text, reason text, data text)
 ), moved_head AS (
-    UPDATE audit_head SET seq = $5, hash = $6 WHERE id = 1 AND seq = $7 AND hash = $8 RETURNING id
+    UPDATE audit_head SET seq = CASE WHEN seq = $7 AND hash = $8 THEN $5 ELSE seq END, hash = CASE WHEN seq = $7 AND hash = $8 THEN $6 ELSE hash END
+    WHERE id = 1 AND $7 >= 0 RETURNING seq = $5 AND hash = $6 AS moved
 ), new_entry AS (
     INSERT INTO audit_entry (seq, at, principal, token_id, channel, access, operation, record_kind, record_ids, case_refs, outcome, prev_hash, hash)
     SELECT v.seq, v.at, v.principal, v.token_id, v.channel, v.access, v.operation, v.record_kind, v.record_ids, v.case_refs, v.outcome, v.prev_hash, v.hash
     FROM jsonb_to_recordset($9::jsonb) AS v(seq bigint, at timestamptz, principal text, token_id bigint, channel text, access text, operation text,
                                      record_kind text, record_ids text, case_refs text, outcome text, prev_hash text, hash text)
-    WHERE EXISTS (SELECT 1 FROM moved_head)
+    WHERE EXISTS (SELECT 1 FROM moved_head WHERE moved)
 ), new_audit_case AS (
     INSERT INTO audit_case (seq, case_ref)
     SELECT v.seq, v.case_ref FROM jsonb_to_recordset($10::jsonb) AS v(seq bigint, case_ref text)
-    WHERE EXISTS (SELECT 1 FROM moved_head)
+    WHERE EXISTS (SELECT 1 FROM moved_head WHERE moved)
 )
-SELECT EXISTS (SELECT 1 FROM moved_head) AS chained, b.id, b.reference, b.created_at
+SELECT EXISTS (SELECT 1 FROM moved_head WHERE moved) AS chained, b.id, b.reference, b.created_at
 FROM (SELECT 1) AS one LEFT JOIN new_booking b ON true";
 
 async fn write_in_one_statement(c: &impl ConnectionTrait, w: GroupWrite<'_>, expected: Option<Head>) -> StoreResult<GroupStored> {

@@ -1,6 +1,6 @@
 //! Group commit of first-come bookings. The booking writers (one on SQLite, two on PostgreSQL,
-//! on a thread of their own) drain the queue of booking requests into one write transaction per
-//! group, in which the group is decided (see [`super::decide`]: each request against its case,
+//! on a thread of their own) each drain their queue of booking requests (a facility's requests
+//! always go to the same writer) into one write transaction per group, in which the group is decided (see [`super::decide`]: each request against its case,
 //! what the case holds and the slots left, under their locks); then the new slot counts, the
 //! bookings, their events and their audit entries are stored for the whole group at once (see
 //! `sango_store::booking_group`: one statement on PostgreSQL), the group commits once, what was
@@ -62,10 +62,12 @@ pub(crate) enum Written {
 
 type Reply = oneshot::Sender<ServiceResult<Written>>;
 
-/// The sending end of the writer's queue; every clone of the hub that books holds one.
+/// The sending ends of the writers' queues, one per writer; every clone of the hub that books
+/// holds them. A request goes to the writer of its facility, so that two groups written at once
+/// do not wait for each other's slots.
 #[derive(Clone)]
 pub(crate) struct BookingQueue {
-    sender: mpsc::Sender<(Pending, Reply)>,
+    senders: Arc<[mpsc::Sender<(Pending, Reply)>]>,
     stats: Arc<WriterCounts>,
 }
 
@@ -99,14 +101,13 @@ async fn with_own_connections(mut hub: Hub, url: &str, writers: usize) -> Hub {
     hub
 }
 
-/// Runs `writers` writers over one queue until every sender is gone.
-async fn run_writers(hub: Hub, rx: mpsc::Receiver<(Pending, Reply)>, writers: usize, counts: Arc<WriterCounts>) {
-    let rx = Arc::new(tokio::sync::Mutex::new(rx));
+/// Runs one writer per queue until every sender is gone.
+async fn run_writers(hub: Hub, queues: Vec<mpsc::Receiver<(Pending, Reply)>>, counts: Arc<WriterCounts>) {
     let mut running = tokio::task::JoinSet::new();
-    for _ in 0..writers {
-        let (hub, rx, counts) = (hub.clone(), rx.clone(), counts.clone());
+    for mut rx in queues {
+        let (hub, counts) = (hub.clone(), counts.clone());
         running.spawn(async move {
-            while let Some(group) = next_group(&rx).await {
+            while let Some(group) = next_group(&mut rx).await {
                 counts.groups.fetch_add(1, Ordering::Relaxed);
                 counts.requests.fetch_add(group.len() as u64, Ordering::Relaxed);
                 let (pending, replies): (Vec<Pending>, Vec<Reply>) = group.into_iter().unzip();
@@ -123,8 +124,7 @@ async fn run_writers(hub: Hub, rx: mpsc::Receiver<(Pending, Reply)>, writers: us
 
 /// The next group: the first request to arrive and whatever else is queued by then, up to
 /// [`MAX_GROUP`]; `None` once every sender is gone.
-async fn next_group(rx: &tokio::sync::Mutex<mpsc::Receiver<(Pending, Reply)>>) -> Option<Vec<(Pending, Reply)>> {
-    let mut rx = rx.lock().await;
+async fn next_group(rx: &mut mpsc::Receiver<(Pending, Reply)>) -> Option<Vec<(Pending, Reply)>> {
     let mut group = vec![rx.recv().await?];
     while group.len() < MAX_GROUP {
         match rx.try_recv() {
@@ -138,10 +138,11 @@ async fn next_group(rx: &tokio::sync::Mutex<mpsc::Receiver<(Pending, Reply)>>) -
 impl BookingQueue {
     /// Starts the writers over `hub` (opened on `database_url`), which must hold no queue itself:
     /// they stop once the last hub holding this queue is dropped. SQLite lets one transaction
-    /// write at a time, so it gets one writer; on PostgreSQL two groups are written at once (their
-    /// cases, slots and the audit head are locked in the same order by each, so they wait for one
-    /// another where they meet and never deadlock), so that one group's round trips overlap the
-    /// other's.
+    /// write at a time, so it gets one writer; on PostgreSQL two groups are written at once, so
+    /// that one group's round trips overlap the other's. Each writer books the facilities of its
+    /// own share (their ids modulo the number of writers), so that the two groups never wait for
+    /// each other's slots; they meet only at a case booked at both at once and at the audit head,
+    /// which each locks in the same order (cases, slots, head), so they never deadlock.
     ///
     /// The writers run on a thread of their own, so that a group's next step never queues behind
     /// the requests the server is busy with: the slots and the audit head a group has locked are
@@ -153,7 +154,7 @@ impl BookingQueue {
             sango_store::Backend::Postgres => POSTGRES_WRITERS,
             sango_store::Backend::Sqlite => 1,
         };
-        let (sender, rx) = mpsc::channel::<(Pending, Reply)>(QUEUE_DEPTH);
+        let (senders, queues): (Vec<_>, Vec<_>) = (0..writers).map(|_| mpsc::channel::<(Pending, Reply)>(QUEUE_DEPTH)).unzip();
         let stats = Arc::new(WriterCounts::default());
         let (counts, url) = (stats.clone(), database_url.to_owned());
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
@@ -166,7 +167,7 @@ impl BookingQueue {
                             sango_store::Backend::Postgres => with_own_connections(hub, &url, writers).await,
                             sango_store::Backend::Sqlite => hub,
                         };
-                        run_writers(hub, rx, writers, counts).await;
+                        run_writers(hub, queues, counts).await;
                     })
                 })
                 .map_err(|e| e.to_string())
@@ -174,7 +175,7 @@ impl BookingQueue {
         if let Err(e) = spawned {
             tracing::error!(error = %e, "could not start the booking writer's thread");
         }
-        Self { sender, stats }
+        Self { senders: senders.into(), stats }
     }
 
     pub(crate) fn stats(&self) -> WriterStats {
@@ -184,7 +185,8 @@ impl BookingQueue {
     /// Queues one request and waits for its answer.
     pub(crate) async fn submit(&self, pending: Pending) -> ServiceResult<Written> {
         let (reply, answer) = oneshot::channel();
-        self.sender.send((pending, reply)).await.map_err(|_| ServiceError::internal("the booking writer has stopped"))?;
+        let writer = pending.facility_id.rem_euclid(self.senders.len() as i64) as usize;
+        self.senders[writer].send((pending, reply)).await.map_err(|_| ServiceError::internal("the booking writer has stopped"))?;
         answer.await.map_err(|_| ServiceError::internal("the booking writer stopped before answering"))?
     }
 }
