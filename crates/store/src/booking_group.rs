@@ -56,7 +56,8 @@ async fn write_per_table(c: &impl ConnectionTrait, w: GroupWrite<'_>) -> StoreRe
 /// made in the SET, not the WHERE: a head that another writer has moved but not yet committed is
 /// still the old one in this statement's snapshot, and a WHERE on it would pass the row over,
 /// while an UPDATE of the row waits for that commit and then computes its SET on the head as
-/// committed. Without entries (`$7` is then -1) the head is not touched.
+/// committed (a head that is not where it was expected is written back as it is).
+/// Without entries (`$7` is then -1) the head is not touched.
 const GROUP_SQL: &str = "\
 WITH slot_count AS (
     INSERT INTO slot (facility_id, service_type, date, taken)
@@ -99,7 +100,7 @@ async fn write_in_one_statement(c: &impl ConnectionTrait, w: GroupWrite<'_>, exp
     };
     let entries = audit::chain(&head, w.audit);
     let end = audit::end_of(&entries);
-    // Without entries the head is left alone: the condition names a sequence number no head has.
+    // Without entries the head is left alone: -1 is the sequence number that tells the statement so.
     let (new, old_seq) = match &end {
         Some(end) => (end.clone(), head.seq),
         None => (head.clone(), -1),

@@ -1,6 +1,7 @@
 //! Group commit of first-come bookings. The booking writers (one on SQLite, two on PostgreSQL,
 //! on a thread of their own) each drain their queue of booking requests (a facility's requests
-//! always go to the same writer) into one write transaction per group, in which the group is decided (see [`super::decide`]: each request against its case,
+//! always go to the same writer) into one write transaction per group, in which the group is
+//! decided (see [`super::decide`]: each request against its case,
 //! what the case holds and the slots left, under their locks); then the new slot counts, the
 //! bookings, their events and their audit entries are stored for the whole group at once (see
 //! `sango_store::booking_group`: one statement on PostgreSQL), the group commits once, what was
