@@ -28,7 +28,7 @@ use crate::hub::Hub;
 /// The most bookings written in one transaction.
 const MAX_GROUP: usize = 64;
 
-/// Requests queued for the writer before senders wait as well.
+/// Requests queued for each writer before senders to it wait as well.
 const QUEUE_DEPTH: usize = 1_024;
 
 /// A booking request whose input is valid, ready to be decided against its case and written.
