@@ -10,7 +10,7 @@ mod decide;
 pub(crate) mod group_commit;
 mod holdings;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -198,13 +198,28 @@ impl Hub {
         e
     }
 
-    /// Every rule a booking of `dates` must pass for this case, except the application window
-    /// (lotteries and waitlists apply their own). Returns the programme in force.
+    /// Every rule a booking of `dates` must pass for this case as it stands, except the application
+    /// window (lotteries and waitlists apply their own): the early answer to an application or a
+    /// place on the waitlist. What is written is checked again with [`Hub::fits`] under a lock on
+    /// the case. Returns the programme in force.
     pub(crate) async fn check_fits(&self, case: &Case, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> ServiceResult<Arc<ProgramRules>> {
-        let rules = self.check_offer(case, facility, t, dates).await?;
         let bookings = sango_store::bookings::of_case(&self.db, case.id).await?;
-        Holdings::of(&bookings).check(&rules, case.profile.multiples, t, dates)?;
+        self.fits(case, &Holdings::of(&bookings), facility, t, dates).await
+    }
+
+    /// Every rule a booking of `dates` must pass for a case holding `held`, except the application
+    /// window. Returns the programme in force.
+    pub(crate) async fn fits(&self, case: &Case, held: &Holdings, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> ServiceResult<Arc<ProgramRules>> {
+        let rules = self.check_offer(case, facility, t, dates).await?;
+        held.check(&rules, case.profile.multiples, t, dates)?;
         Ok(rules)
+    }
+
+    /// The cases with these ids, locked until `txn` ends, each with what it holds: what a draw or
+    /// an offer checks before it writes, so that no other booking of the same case can pass a
+    /// limit in between (the booking writer takes the same locks, see [`decide`]).
+    pub(crate) async fn lock_holdings(&self, txn: &DatabaseTransaction, ids: &[i64]) -> ServiceResult<HashMap<i64, (Case, Holdings)>> {
+        Ok(sango_store::cases::lock_holdings(txn, ids).await?.into_iter().map(|h| (h.case.id, (h.case, Holdings::from(h.held)))).collect())
     }
 
     /// The rules that do not depend on what the case holds already: a programme for the fiscal

@@ -78,16 +78,15 @@ impl Hub {
 
         let txn = sango_store::begin_write(&self.db).await?;
         let pending = sango_store::lottery::pending(&txn, facility, t, first).await?;
-        let mut cases = HashMap::new();
+        // The municipality's applicants, locked (before any slot) with what each holds.
+        let ids: Vec<i64> = pending.iter().map(|a| a.case_id).collect();
+        let own: Vec<i64> = sango_store::cases::by_ids(&txn, &ids).await?.into_iter().filter(|c| c.profile.municipality == m).map(|c| c.id).collect();
+        let mut cases = self.lock_holdings(&txn, &own).await?;
         let mut applicants = Vec::new();
         for a in &pending {
-            let Some(case) = sango_store::cases::by_id(&txn, a.case_id).await? else { continue };
-            if case.profile.municipality != m {
-                continue;
-            }
-            let first_time = self.first_time(&case, first).await?;
+            let Some((case, _)) = cases.get(&a.case_id) else { continue };
+            let first_time = self.first_time(case, first).await?;
             applicants.push(Applicant { application_id: a.id, high_need: case.profile.high_need, first_time });
-            cases.insert(a.id, case);
         }
         let order = draw(&applicants, u32::MAX, seed, &classes);
         let by_id: HashMap<i64, &Application> = pending.iter().map(|a| (a.id, a)).collect();
@@ -96,7 +95,8 @@ impl Hub {
         for id in &order.winners {
             let a = by_id[id];
             let dates: Vec<NaiveDate> = a.first.iter_days().take_while(|d| *d <= a.last).collect();
-            if self.check_fits(&cases[id], facility, t, &dates).await.is_err() {
+            let (case, held) = cases.get_mut(&a.case_id).expect("every applicant of the draw is locked");
+            if self.fits(case, held, facility, t, &dates).await.is_err() {
                 losers.push(*id);
                 continue;
             }
@@ -105,6 +105,7 @@ impl Hub {
             match self.take_slots(&savepoint, facility, t, &dates).await {
                 Ok(()) => {
                     savepoint.commit().await?;
+                    held.add(t, &dates);
                     winners.push((*id, dates));
                 }
                 Err(e) if e.code == crate::ErrorCode::Conflict => {
@@ -118,7 +119,7 @@ impl Hub {
         let winner_ids: Vec<i64> = winners.iter().map(|(id, _)| *id).collect();
         let stored = sango_store::lottery::insert_draw(&txn, m, facility, t, first, seed, &class_names, &winner_ids, &losers, &caller.actor(), self.now()).await?;
         for (id, dates) in &winners {
-            let case = &cases[id];
+            let (case, _) = &cases[&by_id[id].case_id];
             let new = NewBooking { reference: &reference('B'), case_id: case.id, facility_id: facility, service_type: t, dates, source: BookingSource::Lottery, idempotency_key: None, fingerprint: &format!("application:{id}") };
             let booking = sango_store::bookings::insert(&txn, &new, &caller.actor(), self.now()).await?;
             sango_store::lottery::decide(&txn, *id, "WON", stored.id, Some(booking.id)).await?;

@@ -42,11 +42,12 @@ impl Hub {
             if !dates.iter().any(|d| freed.contains(d)) {
                 continue;
             }
-            let Some(case) = sango_store::cases::by_id(&self.db, entry.case_id).await? else { continue };
-            if self.check_fits(&case, facility, t, &dates).await.is_err() {
+            let txn = sango_store::begin_write(&self.db).await?;
+            let locked = self.lock_holdings(&txn, &[entry.case_id]).await?;
+            let Some((case, held)) = locked.get(&entry.case_id) else { continue };
+            if self.fits(case, held, facility, t, &dates).await.is_err() {
                 continue;
             }
-            let txn = sango_store::begin_write(&self.db).await?;
             match self.take_slots(&txn, facility, t, &dates).await {
                 Ok(()) => {}
                 Err(e) if e.code == ErrorCode::Conflict => continue,
@@ -73,6 +74,11 @@ impl Hub {
         let dates = entry.dates();
         let fingerprint = format!("waitlist:{}", entry.id);
         let txn = sango_store::begin_write(&self.db).await?;
+        // The case may have booked other days since the offer was made: its limits are checked
+        // again, under a lock on it. A refused offer keeps its slot until it expires.
+        let locked = self.lock_holdings(&txn, &[entry.case_id]).await?;
+        let (case, held) = locked.get(&entry.case_id).ok_or_else(|| ServiceError::internal("the case of a waitlist entry vanished"))?;
+        self.fits(case, held, entry.facility_id, entry.service_type, &dates).await?;
         let new = NewBooking {
             reference: &reference('B'),
             case_id: entry.case_id,

@@ -231,6 +231,32 @@ async fn a_cancellation_refills_from_the_waitlist_and_unanswered_offers_pass_on(
     assert_eq!(events, vec!["BOOKED", "CANCELLED"]);
 }
 
+/// An offer holds its slot but is not yet a booking, so the case may book other days meanwhile;
+/// taking the offer up is then checked against what the case holds by then.
+#[tokio::test]
+async fn an_offer_past_the_cases_limit_is_refused_and_keeps_its_slot() {
+    let (hub, _clock) = hub_with_clock("2025-06-05 09:00:00").await;
+    let facility = world(&hub, 1).await;
+    let me = staff("312011");
+    let (a, b) = (case(&hub, "312011", "2025-05-01", false).await, case(&hub, "312011", "2025-05-01", false).await);
+    let booked = hub.book(&me, request(&a, facility, &[DAY], None)).await.unwrap();
+    let wb = hub.join_waitlist(&me, &b.reference, facility, T, &[d(DAY)]).await.unwrap();
+    hub.cancel_booking(&me, &booked.reference, "入院").await.unwrap();
+    assert_eq!(hub.waitlist_of_case(&me, &b.reference).await.unwrap()[0].status, sango_store::waitlist::WaitStatus::Offered);
+    // b books the seven days the programme allows (six nights) elsewhere in the window.
+    let week = ["2025-06-12", "2025-06-13", "2025-06-14", "2025-06-15", "2025-06-16", "2025-06-17", "2025-06-18"];
+    hub.book(&me, request(&b, facility, &week, None)).await.unwrap();
+
+    let e = hub.accept_offer(&me, wb.id).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadUserInput, "{e:?}");
+    assert!(e.message.contains("7"), "the refusal gives the numbers: {}", e.message);
+    let held: usize = hub.bookings_of_case(&me, &b.reference).await.unwrap().iter().map(|b| b.days.len()).sum();
+    assert_eq!(held, 7, "nothing was booked past the limit");
+    // The offer still stands, holding its slot, until it expires and passes on.
+    assert_eq!(hub.waitlist_of_case(&me, &b.reference).await.unwrap()[0].status, sango_store::waitlist::WaitStatus::Offered);
+    assert_eq!(hub.calendar(facility, T, d(DAY), d(DAY)).await.unwrap()[0].taken, 1);
+}
+
 #[tokio::test]
 async fn a_late_cancellation_records_the_fee_for_the_tier() {
     let (hub, clock) = hub_with_clock("2025-06-01 09:00:00").await;

@@ -83,6 +83,34 @@ async fn same_applications_and_seed_give_the_same_winners_in_another_hub() {
     assert_eq!(winners[0], winners[1]);
 }
 
+/// Two draws run at once, each of which a case won, cannot both take it past its limit: each
+/// draw checks what the case holds under a lock on it, in its own transaction.
+#[tokio::test]
+async fn draws_run_at_once_never_take_a_case_past_its_limit() {
+    for trial in 0..3u64 {
+        let (hub, clock) = hub_with_clock("2025-06-01 09:00:00").await;
+        let facility = world(&hub, 2).await;
+        let me = staff("312029");
+        let k = case(&hub, "312029", "2025-05-01", false).await;
+        // Six days won in an earlier draw: one more is allowed this year.
+        let six: Vec<_> = (0..6).map(|i| d("2025-06-10") + chrono::Days::new(i)).collect();
+        hub.apply_lottery(&me, &k.reference, facility, T, &six).await.unwrap();
+        clock.set_jst("2025-06-09 10:00:00");
+        hub.run_lottery(&me, facility, T, six[0], Some(trial), None).await.unwrap();
+        clock.set_jst("2025-06-11 09:00:00");
+        let (x, y) = (d("2025-06-20"), d("2025-06-24"));
+        for day in [x, y] {
+            hub.apply_lottery(&me, &k.reference, facility, T, &[day]).await.unwrap();
+        }
+        clock.set_jst("2025-06-23 10:00:00");
+        let (rx, ry) = tokio::join!(hub.run_lottery(&me, facility, T, x, Some(trial), None), hub.run_lottery(&me, facility, T, y, Some(trial), None));
+        let won = [rx.unwrap(), ry.unwrap()].iter().filter(|r| r.applications[0].status == "WON").count();
+        assert_eq!(won, 1, "trial {trial}: exactly one of the two draws may give the seventh day");
+        let held: usize = hub.bookings_of_case(&me, &k.reference).await.unwrap().iter().map(|b| b.days.len()).sum();
+        assert_eq!(held, 7, "trial {trial}");
+    }
+}
+
 /// After every step: for each day, the slots taken in the database equal the days of live
 /// bookings plus offers holding it, never exceed capacity, and memory agrees with the database.
 async fn check_invariants(hub: &sango_service::Hub, facility: i64, days: &[chrono::NaiveDate], capacity: u32, cases: &[sango_store::cases::Case]) {

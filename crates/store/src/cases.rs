@@ -1,7 +1,7 @@
 //! Cases: pseudonymous mother–infant records registered by their municipality.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Statement};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement};
 use sango_domain::{BookingStatus, CaseProfile, HouseholdTier, LgCode, ServiceType};
 
 use crate::entity::care_case;
@@ -93,6 +93,27 @@ pub async fn holdings(c: &impl ConnectionTrait, references: &[&str]) -> StoreRes
             read_holdings(c, &format!("c.reference IN ({})", marks.join(", ")), values, &mut out).await?;
         }
     }
+    Ok(out)
+}
+
+/// Locks the cases with these ids until the transaction ends, in id order (the order the booking
+/// writer takes them in, before any slot), and then reads each with the days it holds: what a draw
+/// or an offer checks a case's limits against, knowing that no other booking of the case can be
+/// written before its own. On SQLite the write transaction holds the database's write lock from
+/// its start (see `begin_write`), which locks the cases as well. Ids not found are left out.
+pub async fn lock_holdings(c: &impl ConnectionTrait, ids: &[i64]) -> StoreResult<Vec<CaseHolding>> {
+    let mut out = Vec::with_capacity(ids.len());
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    if c.get_database_backend() == DbBackend::Postgres {
+        // A statement of its own: one that waited for a lock would still read the bookings joined
+        // to the case as they were when it began.
+        care_case::Entity::find().select_only().column(care_case::Column::Id).filter(care_case::Column::Id.is_in(ids.to_vec())).order_by_asc(care_case::Column::Id).lock_exclusive().into_tuple::<i64>().all(c).await?;
+    }
+    // The ids are integers, written into the text as such.
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    read_holdings(c, &format!("c.id IN ({})", list.join(", ")), vec![], &mut out).await?;
     Ok(out)
 }
 

@@ -1,7 +1,7 @@
 //! What a case already holds, and the check of a new booking against it: no second booking of a
 //! type on the same day, and the programme's yearly limits. No IO: the booking writer runs it
 //! inside its write transaction over what it read there (see [`super::decide`]), and the lottery
-//! and waitlist over what they read.
+//! and waitlist over what they read under a lock on the case (see [`crate::Hub::lock_holdings`]).
 
 use chrono::NaiveDate;
 use sango_booking::{Usage, check_limits};
