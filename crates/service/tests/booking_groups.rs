@@ -291,3 +291,43 @@ async fn two_hubs_booking_at_once_keep_one_audit_chain_with_one_entry_per_bookin
     }
     assert!(first.who_saw_case(&admin(), &registered.reference).await.unwrap().iter().any(|e| e.record.case_refs == [registered.reference.clone()]));
 }
+
+/// What a group is decided on: its cases with the days each holds and its slots with their counts
+/// and capacities, read and held until the group's transaction ends. On PostgreSQL another
+/// transaction can lock neither, and a slot row that is only locked gets no new version.
+#[tokio::test]
+async fn the_groups_lock_reads_and_holds_its_cases_and_slots() {
+    use sango_store::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 3).await;
+    let k = case(&hub, "312011", "2025-05-01", false).await;
+    hub.book(&staff("312011"), request(&k, facility, &["2025-06-10"], None)).await.unwrap();
+    // The transaction that wrote the slot row's version (PostgreSQL's xmin).
+    async fn version(c: &sango_store::DatabaseTransaction, facility: i64) -> String {
+        let stmt = Statement::from_string(DbBackend::Postgres, format!("SELECT xmin::text AS v FROM slot WHERE facility_id = {facility} AND date = '2025-06-10'"));
+        c.query_one_raw(stmt).await.unwrap().unwrap().try_get::<String>("", "v").unwrap()
+    }
+
+    let txn = sango_store::begin_write(hub.db()).await.unwrap();
+    let before = if backend() == "postgres" { Some(version(&txn, facility).await) } else { None };
+    let keys = [(facility, T, d("2025-06-10")), (facility, T, d("2025-06-11"))];
+    let locked = sango_store::booking_group::lock(&txn, &[k.reference.as_str(), "no such case"], &keys).await.unwrap();
+    assert_eq!(locked.cases.len(), 1, "a reference not found is left out");
+    assert_eq!(locked.cases[0].held, vec![(T, d("2025-06-10"))]);
+    let mut slots: Vec<(NaiveDate, u32, u32)> = locked.slots.iter().map(|s| (s.date, s.taken, s.capacity)).collect();
+    slots.sort();
+    assert_eq!(slots, vec![(d("2025-06-10"), 1, 3), (d("2025-06-11"), 0, 3)], "a missing slot row is created, none taken");
+
+    if let Some(before) = before {
+        assert_eq!(version(&txn, facility).await, before, "the locked slot row was not written");
+        let other = hub.db().begin().await.unwrap();
+        for sql in [format!("SELECT 1 FROM slot WHERE facility_id = {facility} AND date = '2025-06-10' FOR UPDATE NOWAIT"), format!("SELECT 1 FROM care_case WHERE id = {} FOR UPDATE NOWAIT", k.id)] {
+            let savepoint = other.begin().await.unwrap();
+            let e = savepoint.execute_unprepared(&sql).await.expect_err("the row is locked by the group");
+            assert!(e.to_string().contains("could not obtain lock"), "{e}");
+            savepoint.rollback().await.unwrap();
+        }
+        other.rollback().await.unwrap();
+    }
+    txn.commit().await.unwrap();
+}

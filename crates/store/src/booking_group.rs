@@ -5,6 +5,7 @@
 //! audit entries are chained after the head the caller expects, and the head is moved only if it
 //! is still there; if another transaction moved it first, the entries are chained again after the
 //! head as found. On SQLite, where a statement costs no round trip, it is one statement per table.
+//! What the group is decided on is locked and read first, with [`lock`].
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sango_domain::BookingStatus;
@@ -17,6 +18,9 @@ use crate::bookings::{self, Booking, NewBooking};
 use crate::calendar::{self, DayCount};
 use crate::error::{StoreError, StoreResult};
 use crate::events::{self, NewEvent};
+
+mod lock;
+pub use lock::{Locked, SlotKey, lock};
 
 /// What a decided group writes.
 pub struct GroupWrite<'a> {

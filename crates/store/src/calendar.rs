@@ -103,7 +103,7 @@ fn take_sql(backend: DbBackend) -> String {
 /// The capacity of a facility's type on a date, as an SQL expression over the given facility,
 /// type and date expressions: 0 on a closure, else the override for the date, else the daily
 /// capacity; 0 if the type is not offered.
-fn capacity_sql(facility: &str, t: &str, date: &str) -> String {
+pub(crate) fn capacity_sql(facility: &str, t: &str, date: &str) -> String {
     format!(
         "CASE WHEN EXISTS (SELECT 1 FROM facility_closure fc WHERE fc.facility_id = {facility} AND (fc.service_type IS NULL OR fc.service_type = {t}) AND fc.from_date <= {date} AND fc.to_date >= {date}) THEN 0 \
          ELSE COALESCE((SELECT o.capacity FROM capacity_override o WHERE o.facility_id = {facility} AND o.service_type = {t} AND o.date = {date}), \
@@ -125,69 +125,6 @@ pub struct SlotState {
     pub date: NaiveDate,
     pub taken: u32,
     pub capacity: u32,
-}
-
-/// Slots per locking statement on SQLite (3 values each).
-const LOCK_CHUNK: usize = 1_000;
-
-/// Reads the taken count and capacity of each slot and holds them until the transaction ends,
-/// with one upsert (per chunk on SQLite) that creates a missing slot row (none taken), leaves an
-/// existing one as it is and returns it with the capacity of its day. On PostgreSQL the same
-/// statement first locks the cases named by `cases`, in id order, and then the slots in key
-/// order — the order every writer takes them in, so that two writers cannot deadlock — with one
-/// round trip for both; the cases' holdings are then read with [`crate::cases::holdings`]. On
-/// SQLite the write transaction holds the database's write lock from its start, which locks the
-/// cases as well. The caller then decides what to take and stores the new counts (see
-/// `booking_group`), knowing that nothing changed in between.
-pub async fn lock_slots(c: &impl ConnectionTrait, cases: &[&str], keys: &[(i64, ServiceType, NaiveDate)]) -> StoreResult<Vec<SlotState>> {
-    let backend = c.get_database_backend();
-    let mut states = Vec::with_capacity(keys.len());
-    if backend == DbBackend::Postgres {
-        // The cases and keys as JSON parameters, so that the statement's text is the same for
-        // every group and each connection prepares and plans it once. The condition on the count
-        // of locked cases is a one-time filter: it is evaluated, and so the cases locked, before
-        // the first slot row is.
-        let rows: Vec<(i64, &str, NaiveDate)> = keys.iter().map(|(f, t, d)| (*f, t.as_str(), *d)).collect();
-        let locked_cases = "WITH locked_case AS (\
-            SELECT id FROM care_case WHERE reference = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb))) ORDER BY id FOR UPDATE) ";
-        let source = "SELECT (v->>0)::bigint, v->>1, (v->>2)::date, 0 FROM jsonb_array_elements($2::jsonb) AS v \
-            WHERE (SELECT count(*) FROM locked_case) >= 0 ORDER BY 1, 2, 3";
-        let values = vec![serde_json::to_string(cases).expect("references serialise").into(), serde_json::to_string(&rows).expect("keys serialise").into()];
-        read_slot_states(c, locked_cases, source, values, &mut states).await?;
-    } else {
-        for chunk in keys.chunks(LOCK_CHUNK) {
-            let rows: Vec<String> = (0..chunk.len()).map(|i| format!("(?{}, ?{}, ?{}, 0)", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
-            let values: Vec<sea_orm::Value> = chunk.iter().flat_map(|(f, t, d)| [(*f).into(), t.as_str().into(), (*d).into()]).collect();
-            read_slot_states(c, "", &format!("VALUES {}", rows.join(", ")), values, &mut states).await?;
-        }
-    }
-    Ok(states)
-}
-
-/// Upserts the slot rows that `source` yields (facility, type, date, 0 taken), leaving existing
-/// ones as they are, and appends each with its capacity to `states`; `with` is the statement's
-/// WITH clause, if any.
-async fn read_slot_states(c: &impl ConnectionTrait, with: &str, source: &str, values: Vec<sea_orm::Value>, states: &mut Vec<SlotState>) -> StoreResult<()> {
-    let capacity = capacity_sql("slot.facility_id", "slot.service_type", "slot.date");
-    let sql = format!(
-        "{with}INSERT INTO slot (facility_id, service_type, date, taken) {source} \
-         ON CONFLICT (facility_id, service_type, date) DO UPDATE SET taken = slot.taken \
-         RETURNING facility_id, service_type, date, CAST(taken AS BIGINT) AS taken, CAST({capacity} AS BIGINT) AS capacity"
-    );
-    for row in c.query_all_raw(Statement::from_sql_and_values(c.get_database_backend(), sql, values)).await? {
-        let facility_id: i64 = row.try_get("", "facility_id")?;
-        let t: String = row.try_get("", "service_type")?;
-        let service_type = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("slot", facility_id, e.to_string()))?;
-        let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-        states.push(SlotState {
-            facility_id,
-            service_type,
-            date: row.try_get("", "date")?,
-            taken: count(row.try_get("", "taken")?),
-            capacity: count(row.try_get("", "capacity")?),
-        });
-    }
-    Ok(())
 }
 
 /// Gives back one slot on each date (never below zero).

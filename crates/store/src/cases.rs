@@ -72,12 +72,10 @@ pub struct CaseHolding {
 const HOLDING_CHUNK: usize = 500;
 
 /// The cases with these references, each with the days it holds, read with one statement (per
-/// chunk on SQLite), inside a write transaction that has locked them: on PostgreSQL with
-/// [`crate::calendar::lock_slots`], in a statement before this one, because a statement that
-/// waited for a lock still reads joined rows as they were when it began; on SQLite the write
-/// transaction holds the database's write lock from its start (see `begin_write`). What a case
-/// holds then cannot change before the transaction's own bookings are written. References not
-/// found are left out.
+/// chunk on SQLite). Inside a write transaction that has locked the cases, what a case holds
+/// cannot change before the transaction's own bookings are written; see
+/// [`crate::booking_group::lock`], which reads them this way on PostgreSQL, and [`lock_holdings`].
+/// References not found are left out.
 pub async fn holdings(c: &impl ConnectionTrait, references: &[&str]) -> StoreResult<Vec<CaseHolding>> {
     let backend = c.get_database_backend();
     let mut out: Vec<CaseHolding> = Vec::with_capacity(references.len());
@@ -121,11 +119,20 @@ pub async fn lock_holdings(c: &impl ConnectionTrait, ids: &[i64]) -> StoreResult
 /// with the days it holds.
 async fn read_holdings(c: &impl ConnectionTrait, condition: &str, values: Vec<sea_orm::Value>, out: &mut Vec<CaseHolding>) -> StoreResult<()> {
     let backend = c.get_database_backend();
+    for row in c.query_all_raw(Statement::from_sql_and_values(backend, holdings_sql(backend, condition), values)).await? {
+        push_holding(&row, out)?;
+    }
+    Ok(())
+}
+
+/// The query of the cases that `condition` (over `care_case c`) selects, in id order: a row per
+/// day each holds (`held_type`, `held_date`), or one row with those null if it holds none.
+pub(crate) fn holdings_sql(backend: DbBackend, condition: &str) -> String {
     let cancelled = BookingStatus::Cancelled.as_str();
     // On PostgreSQL a lateral subquery (kept apart by OFFSET 0) reads each case's bookings through
     // their case index, whatever the planner believes of the booking table's size (its plan is
     // kept for the connection's life); SQLite, without LATERAL, plans the plain join that way.
-    let sql = if backend == DbBackend::Postgres {
+    if backend == DbBackend::Postgres {
         format!(
             "SELECT c.*, h.held_type, h.held_date FROM care_case c LEFT JOIN LATERAL (\
                SELECT b.service_type AS held_type, d.date AS held_date FROM booking b JOIN booking_day d ON d.booking_id = b.id \
@@ -138,18 +145,20 @@ async fn read_holdings(c: &impl ConnectionTrait, condition: &str, values: Vec<se
              LEFT JOIN booking b ON b.case_id = c.id AND b.status <> '{cancelled}' LEFT JOIN booking_day d ON d.booking_id = b.id \
              WHERE {condition} ORDER BY c.id"
         )
-    };
-    for row in c.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {
-        let model = care_case::Model::from_query_result(&row, "")?;
-        if out.last().is_none_or(|h| h.case.id != model.id) {
-            out.push(CaseHolding { case: to_record(model)?, held: Vec::new() });
-        }
-        let held_type: Option<String> = row.try_get("", "held_type")?;
-        let held_date: Option<NaiveDate> = row.try_get("", "held_date")?;
-        if let (Some(t), Some(date), Some(h)) = (held_type, held_date, out.last_mut()) {
-            let t = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("booking", h.case.id, e.to_string()))?;
-            h.held.push((t, date));
-        }
+    }
+}
+
+/// Adds a row of [`holdings_sql`] to `out`: a new case, or a day held by the last one.
+pub(crate) fn push_holding(row: &sea_orm::QueryResult, out: &mut Vec<CaseHolding>) -> StoreResult<()> {
+    let model = care_case::Model::from_query_result(row, "")?;
+    if out.last().is_none_or(|h| h.case.id != model.id) {
+        out.push(CaseHolding { case: to_record(model)?, held: Vec::new() });
+    }
+    let held_type: Option<String> = row.try_get("", "held_type")?;
+    let held_date: Option<NaiveDate> = row.try_get("", "held_date")?;
+    if let (Some(t), Some(date), Some(h)) = (held_type, held_date, out.last_mut()) {
+        let t = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("booking", h.case.id, e.to_string()))?;
+        h.held.push((t, date));
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use sango_booking::FreeSlots;
-use sango_domain::ServiceType;
+use sango_store::booking_group::{Locked, SlotKey};
 use sango_store::calendar::DayCount;
 use sango_store::cases::CaseHolding;
 use sango_store::{DatabaseTransaction, StoreError};
@@ -48,9 +48,6 @@ pub(crate) struct Decided {
     pub(crate) counts: Vec<DayCount>,
 }
 
-/// A slot: facility, type and date.
-type SlotKey = (i64, ServiceType, NaiveDate);
-
 fn slot_keys(p: &Pending) -> Vec<SlotKey> {
     p.dates.iter().map(|d| (p.facility_id, p.service_type, *d)).collect()
 }
@@ -73,9 +70,8 @@ impl Hub {
         let mut slots: Vec<SlotKey> = group.iter().flat_map(slot_keys).collect();
         slots.sort_unstable();
         slots.dedup();
-        let states = sango_store::calendar::lock_slots(txn, &references, &slots).await?;
-        let mut cases: HashMap<String, CaseState> = sango_store::cases::holdings(txn, &references)
-            .await?
+        let Locked { cases, slots: states } = sango_store::booking_group::lock(txn, &references, &slots).await?;
+        let mut cases: HashMap<String, CaseState> = cases
             .into_iter()
             .map(|CaseHolding { case, held }| (case.reference.clone(), CaseState { case, held: Holdings::from(held) }))
             .collect();
