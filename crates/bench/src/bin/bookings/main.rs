@@ -3,11 +3,13 @@
 //! hub committing bookings in groups (as it runs), in rounds that time the hub and the bare loop
 //! back to back so that each ratio compares runs made under the same load; once more with the hub
 //! writing each booking in its own transaction (as it did before). Checks that nothing is
-//! overbooked. Run: `cargo run --release -p sango-bench --bin bookings [SPREAD] [HOT] [ROUNDS]`.
+//! overbooked. On PostgreSQL it also reports the database's processor time per request, which
+//! does not depend on what else the machine was doing.
+//! Run: `cargo run --release -p sango-bench --bin bookings [SPREAD] [HOT] [ROUNDS]`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
@@ -19,7 +21,10 @@ use sango_service::booking::WriterStats;
 use sango_service::{Caller, Hub};
 use sango_store::calendar::DayCount;
 use sango_store::{ConnectionTrait, DbBackend, Statement};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+mod client;
+mod cpu;
 
 const CLIENTS: usize = 64;
 const FACILITIES: usize = 64;
@@ -48,6 +53,18 @@ struct World {
     hub: Hub,
     facilities: Vec<i64>,
     cases: Vec<String>,
+}
+
+impl World {
+    /// PostgreSQL's processor time so far, when the hub runs on it.
+    fn db_time(&self) -> Option<Duration> {
+        if sango_store::connect::backend(self.hub.db()) == sango_store::Backend::Postgres { cpu::postgres_time() } else { None }
+    }
+}
+
+/// The database's processor time since `before`.
+fn db_since(w: &World, before: Option<Duration>) -> Option<Duration> {
+    Some(w.db_time()?.saturating_sub(before?))
 }
 
 async fn world(url: &str, cases: usize) -> anyhow::Result<World> {
@@ -96,71 +113,27 @@ struct BookInput<'a> {
     dates: [NaiveDate; 1],
 }
 
-/// What the clients read of an answer: the booking's reference, or the errors' codes.
-#[derive(Deserialize)]
-struct Answer {
-    data: Option<AnswerData>,
-    errors: Option<Vec<AnswerError>>,
-}
-
-#[derive(Deserialize)]
-struct AnswerData {
-    book: Option<Booked>,
-}
-
-#[derive(Deserialize)]
-struct Booked {
-    reference: String,
-}
-
-#[derive(Deserialize)]
-struct AnswerError {
-    extensions: ErrorExtensions,
-}
-
-#[derive(Deserialize)]
-struct ErrorExtensions {
-    code: String,
-}
-
-/// Books `jobs` (case, facility, date) over GraphQL with CLIENTS concurrent clients; returns (ok, conflicts, seconds).
-async fn graphql_run(url: &str, token: &str, jobs: Vec<(String, i64, NaiveDate)>) -> anyhow::Result<(usize, usize, f64)> {
-    let jobs = Arc::new(jobs);
-    let next = Arc::new(AtomicUsize::new(0));
-    let (ok, conflict) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let client = reqwest::Client::new();
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..CLIENTS {
-        let (jobs, next, ok, conflict, client, url, token) = (jobs.clone(), next.clone(), ok.clone(), conflict.clone(), client.clone(), url.to_owned(), token.to_owned());
-        tasks.push(tokio::spawn(async move {
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((case, facility, day)) = jobs.get(i) else { return Ok::<_, anyhow::Error>(()) };
-                let body = BookBody {
-                    query: "mutation($i: BookInput!) { book(input: $i) { reference } }",
-                    variables: BookVariables { i: BookInput { case, facility: facility.to_string(), service_type: "SHORT_STAY", dates: [*day] } },
-                };
-                let text = client.post(&url).bearer_auth(&token).json(&body).send().await?.text().await?;
-                let answer: Answer = serde_json::from_str(&text).with_context(|| format!("unexpected answer: {text}"))?;
-                match (answer.data.and_then(|d| d.book), answer.errors.as_deref()) {
-                    (Some(b), None) if !b.reference.is_empty() => ok.fetch_add(1, Ordering::Relaxed),
-                    (None, Some([e])) if e.extensions.code == "CONFLICT" => conflict.fetch_add(1, Ordering::Relaxed),
-                    _ => bail!("unexpected answer: {text}"),
-                };
-            }
-        }));
-    }
-    for t in tasks {
-        t.await??;
-    }
-    Ok((ok.load(Ordering::Relaxed), conflict.load(Ordering::Relaxed), start.elapsed().as_secs_f64()))
+/// Books `jobs` (case, facility, date) over GraphQL with CLIENTS concurrent clients; the request
+/// bodies are written before the clock starts.
+async fn graphql_run(url: &str, token: &str, jobs: Vec<(String, i64, NaiveDate)>) -> anyhow::Result<client::Outcome> {
+    let bodies = jobs
+        .iter()
+        .map(|(case, facility, day)| {
+            let body = BookBody {
+                query: "mutation($i: BookInput!) { book(input: $i) { reference } }",
+                variables: BookVariables { i: BookInput { case, facility: facility.to_string(), service_type: "SHORT_STAY", dates: [*day] } },
+            };
+            Ok(bytes::Bytes::from(serde_json::to_vec(&body)?))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    client::run(url, token, bodies, CLIENTS).await
 }
 
 /// The same number of bare conditional updates (`UPDATE slot SET taken = taken + 1 WHERE … AND
 /// taken < capacity`, each in its own write transaction) with CLIENTS concurrent tasks on the hub's
-/// pool. The slot rows are created first, outside the timing.
-async fn bare_run(hub: &Hub, slots: Vec<(i64, NaiveDate, u32)>) -> anyhow::Result<(usize, f64)> {
+/// pool. The slot rows are created first, outside the timing. Returns (ok, seconds, database time).
+async fn bare_run(w: &World, slots: Vec<(i64, NaiveDate, u32)>) -> anyhow::Result<(usize, f64, Option<Duration>)> {
+    let hub = &w.hub;
     let mut rows: Vec<DayCount> = slots.iter().map(|(facility_id, date, _)| DayCount { facility_id: *facility_id, service_type: T, date: *date, count: 0 }).collect();
     rows.sort_by_key(|r| (r.facility_id, r.date));
     rows.dedup();
@@ -174,6 +147,7 @@ async fn bare_run(hub: &Hub, slots: Vec<(i64, NaiveDate, u32)>) -> anyhow::Resul
     let slots = Arc::new(slots);
     let next = Arc::new(AtomicUsize::new(0));
     let ok = Arc::new(AtomicUsize::new(0));
+    let db_before = w.db_time();
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
@@ -195,7 +169,8 @@ async fn bare_run(hub: &Hub, slots: Vec<(i64, NaiveDate, u32)>) -> anyhow::Resul
     for t in tasks {
         t.await??;
     }
-    Ok((ok.load(Ordering::Relaxed), start.elapsed().as_secs_f64()))
+    let secs = start.elapsed().as_secs_f64();
+    Ok((ok.load(Ordering::Relaxed), secs, db_since(w, db_before)))
 }
 
 /// Serves the hub's GraphQL API on a free local port; returns its URL. The per-token rate limit
@@ -235,11 +210,18 @@ struct Run {
     /// Taken in the database afterwards, on the run's slots.
     taken: Option<u32>,
     secs: f64,
+    /// PostgreSQL's processor time during the run.
+    db: Option<Duration>,
 }
 
 impl Run {
     fn rate(&self) -> f64 {
         self.requests as f64 / self.secs
+    }
+
+    /// PostgreSQL's processor time per request, in microseconds.
+    fn db_per_request(&self) -> Option<f64> {
+        self.db.map(|t| t.as_secs_f64() * 1e6 / self.requests as f64)
     }
 }
 
@@ -247,13 +229,15 @@ impl Run {
 async fn spread_run(w: &World, gql: &str, token: &str, cases: &[String], day: NaiveDate, label: &str) -> anyhow::Result<Run> {
     let jobs: Vec<_> = cases.iter().enumerate().map(|(i, case)| (case.clone(), w.facilities[i % FACILITIES], day)).collect();
     let before = w.hub.booking_writer_stats();
-    let (ok, conflicts, secs) = graphql_run(gql, token, jobs).await.context("spread run")?;
+    let db_before = w.db_time();
+    let out = graphql_run(gql, token, jobs).await.context("spread run")?;
+    let db = db_since(w, db_before);
     let groups = group_sizes(&w.hub, before);
     let mut taken_sum = 0;
     for f in &w.facilities {
         taken_sum += taken(&w.hub, *f, day).await?;
     }
-    Ok(Run { label: format!("GraphQL `book`, {label}, spread over {FACILITIES} facilities{groups}"), requests: cases.len(), ok, conflicts, taken: Some(taken_sum), secs })
+    Ok(Run { label: format!("GraphQL `book`, {label}, spread over {FACILITIES} facilities{groups}"), requests: cases.len(), ok: out.ok, conflicts: out.conflicts, taken: Some(taken_sum), secs: out.secs, db })
 }
 
 /// Every client on one facility and `day`, which gets `capacity` slots.
@@ -262,10 +246,12 @@ async fn hot_run(w: &World, gql: &str, token: &str, cases: &[String], day: Naive
     w.hub.set_capacity(&Caller::Principal(Principal::Admin), hot, T, day, day, i64::from(capacity)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let jobs: Vec<_> = cases.iter().map(|case| (case.clone(), hot, day)).collect();
     let before = w.hub.booking_writer_stats();
-    let (ok, conflicts, secs) = graphql_run(gql, token, jobs).await.context("hot run")?;
+    let db_before = w.db_time();
+    let out = graphql_run(gql, token, jobs).await.context("hot run")?;
+    let db = db_since(w, db_before);
     let groups = group_sizes(&w.hub, before);
     let taken = taken(&w.hub, hot, day).await?;
-    Ok(Run { label: format!("GraphQL `book`, {label}, one hot slot ({capacity} free){groups}"), requests: cases.len(), ok, conflicts, taken: Some(taken), secs })
+    Ok(Run { label: format!("GraphQL `book`, {label}, one hot slot ({capacity} free){groups}"), requests: cases.len(), ok: out.ok, conflicts: out.conflicts, taken: Some(taken), secs: out.secs, db })
 }
 
 /// Whether a run took more than it may: every success is one slot taken, and a hot slot never
@@ -308,22 +294,23 @@ async fn main() -> anyhow::Result<()> {
     // Rounds of four runs back to back, each run on days of its own: the hub and the bare update
     // spread, then the hub and the bare update on the hot slot. Ratios are taken within a round.
     let mut table: Vec<(Run, f64)> = Vec::new();
-    let (mut spread_ratios, mut hot_ratios) = (Vec::new(), Vec::new());
+    let (mut spread_ratios, mut hot_ratios, mut spread_db) = (Vec::new(), Vec::new(), Vec::new());
     let mut found_overbooking = false;
     for round in 0..rounds {
         let cases = &w.cases[round * per_round..(round + 1) * per_round];
         eprintln!("round {}: spread…", round + 1);
         let hub = spread_run(&w, &grouped, &token, &cases[..spread_n], day(), "group commit").await?;
         let bare_day = day();
-        let (ok, secs) = bare_run(&w.hub, (0..spread_n).map(|i| (w.facilities[i % FACILITIES], bare_day, 1_000)).collect()).await?;
-        let bare = Run { label: "bare conditional UPDATE, spread".into(), requests: spread_n, ok, conflicts: spread_n - ok, taken: None, secs };
+        let (ok, secs, db) = bare_run(&w, (0..spread_n).map(|i| (w.facilities[i % FACILITIES], bare_day, 1_000)).collect()).await?;
+        let bare = Run { label: "bare conditional UPDATE, spread".into(), requests: spread_n, ok, conflicts: spread_n - ok, taken: None, secs, db };
         found_overbooking |= overbooked(&hub, None);
         spread_ratios.push(hub.rate() / bare.rate());
+        spread_db.extend(hub.db_per_request().zip(bare.db_per_request()));
         eprintln!("round {}: hot slot…", round + 1);
         let hot = hot_run(&w, &grouped, &token, &cases[spread_n..], day(), hot_capacity, "group commit").await?;
         let bare_day = day();
-        let (ok, secs) = bare_run(&w.hub, (0..hot_n).map(|_| (w.facilities[0], bare_day, hot_capacity)).collect()).await?;
-        let bare_hot = Run { label: "bare conditional UPDATE, one hot slot".into(), requests: hot_n, ok, conflicts: hot_n - ok, taken: Some(taken(&w.hub, w.facilities[0], bare_day).await?), secs };
+        let (ok, secs, db) = bare_run(&w, (0..hot_n).map(|_| (w.facilities[0], bare_day, hot_capacity)).collect()).await?;
+        let bare_hot = Run { label: "bare conditional UPDATE, one hot slot".into(), requests: hot_n, ok, conflicts: hot_n - ok, taken: Some(taken(&w.hub, w.facilities[0], bare_day).await?), secs, db };
         found_overbooking |= overbooked(&hot, Some(hot_capacity)) || overbooked(&bare_hot, Some(hot_capacity));
         hot_ratios.push(hot.rate() / bare_hot.rate());
         let (spread_bare, hot_bare) = (bare.rate(), bare_hot.rate());
@@ -342,14 +329,19 @@ async fn main() -> anyhow::Result<()> {
     table.push((alone_hot, hot_bare));
 
     let backend = if sango_store::connect::backend(w.hub.db()) == sango_store::Backend::Postgres { "PostgreSQL" } else { "SQLite" };
-    println!("| run ({backend}, {CLIENTS} clients) | requests | succeeded | CONFLICT | taken in DB | per second | vs bare UPDATE (same round) |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| run ({backend}, {CLIENTS} clients) | requests | succeeded | CONFLICT | taken in DB | per second | vs bare UPDATE (same round) | PostgreSQL CPU per request |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (run, against) in &table {
         let taken = run.taken.map_or("—".into(), |t| t.to_string());
-        println!("| {} | {} | {} | {} | {taken} | {:.0} | {:.2}× |", run.label, run.requests, run.ok, run.conflicts, run.rate(), run.rate() / against);
+        let db = run.db_per_request().map_or("—".into(), |us| format!("{us:.0} µs"));
+        println!("| {} | {} | {} | {} | {taken} | {:.0} | {:.2}× | {db} |", run.label, run.requests, run.ok, run.conflicts, run.rate(), run.rate() / against);
     }
     let list = |xs: &[f64]| xs.iter().map(|x| format!("{x:.2}×")).collect::<Vec<_>>().join(", ");
     println!("\ngroup commit against the bare UPDATE, median of {rounds} rounds: spread {:.2}× ({}), hot slot {:.2}× ({})", median(spread_ratios.clone()), list(&spread_ratios), median(hot_ratios.clone()), list(&hot_ratios));
+    if !spread_db.is_empty() {
+        let (hub_db, bare_db): (Vec<f64>, Vec<f64>) = spread_db.into_iter().unzip();
+        println!("PostgreSQL CPU per request spread, median of {rounds} rounds: group commit {:.0} µs, bare UPDATE {:.0} µs", median(hub_db), median(bare_db));
+    }
     println!("overbooking: {}", if found_overbooking { "FOUND" } else { "none (taken = successful bookings ≤ capacity on every slot)" });
     let _ = std::fs::remove_dir_all(&dir);
     if found_overbooking {
