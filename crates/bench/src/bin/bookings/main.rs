@@ -55,16 +55,25 @@ struct World {
     cases: Vec<String>,
 }
 
-impl World {
-    /// PostgreSQL's processor time so far, when the hub runs on it.
-    fn db_time(&self) -> Option<Duration> {
-        if sango_store::connect::backend(self.hub.db()) == sango_store::Backend::Postgres { cpu::postgres_time() } else { None }
-    }
+/// Processor time used so far: PostgreSQL's (when the hub runs on it), and this process's.
+#[derive(Clone, Copy)]
+struct CpuTime {
+    db: Option<Duration>,
+    own: Option<Duration>,
 }
 
-/// The database's processor time since `before`.
-fn db_since(w: &World, before: Option<Duration>) -> Option<Duration> {
-    Some(w.db_time()?.saturating_sub(before?))
+impl World {
+    fn cpu_time(&self) -> CpuTime {
+        let on_postgres = sango_store::connect::backend(self.hub.db()) == sango_store::Backend::Postgres;
+        CpuTime { db: if on_postgres { cpu::postgres_time() } else { None }, own: cpu::own_time() }
+    }
+
+    /// The processor time used since `before`.
+    fn cpu_since(&self, before: CpuTime) -> CpuTime {
+        let now = self.cpu_time();
+        let since = |a: Option<Duration>, b: Option<Duration>| Some(a?.saturating_sub(b?));
+        CpuTime { db: since(now.db, before.db), own: since(now.own, before.own) }
+    }
 }
 
 async fn world(url: &str, cases: usize) -> anyhow::Result<World> {
@@ -131,8 +140,8 @@ async fn graphql_run(url: &str, token: &str, jobs: Vec<(String, i64, NaiveDate)>
 
 /// The same number of bare conditional updates (`UPDATE slot SET taken = taken + 1 WHERE … AND
 /// taken < capacity`, each in its own write transaction) with CLIENTS concurrent tasks on the hub's
-/// pool. The slot rows are created first, outside the timing. Returns (ok, seconds, database time).
-async fn bare_run(w: &World, slots: Vec<(i64, NaiveDate, u32)>) -> anyhow::Result<(usize, f64, Option<Duration>)> {
+/// pool. The slot rows are created first, outside the timing. Returns (ok, seconds, processor time).
+async fn bare_run(w: &World, slots: Vec<(i64, NaiveDate, u32)>) -> anyhow::Result<(usize, f64, CpuTime)> {
     let hub = &w.hub;
     let mut rows: Vec<DayCount> = slots.iter().map(|(facility_id, date, _)| DayCount { facility_id: *facility_id, service_type: T, date: *date, count: 0 }).collect();
     rows.sort_by_key(|r| (r.facility_id, r.date));
@@ -147,7 +156,7 @@ async fn bare_run(w: &World, slots: Vec<(i64, NaiveDate, u32)>) -> anyhow::Resul
     let slots = Arc::new(slots);
     let next = Arc::new(AtomicUsize::new(0));
     let ok = Arc::new(AtomicUsize::new(0));
-    let db_before = w.db_time();
+    let cpu_before = w.cpu_time();
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
@@ -170,7 +179,7 @@ async fn bare_run(w: &World, slots: Vec<(i64, NaiveDate, u32)>) -> anyhow::Resul
         t.await??;
     }
     let secs = start.elapsed().as_secs_f64();
-    Ok((ok.load(Ordering::Relaxed), secs, db_since(w, db_before)))
+    Ok((ok.load(Ordering::Relaxed), secs, w.cpu_since(cpu_before)))
 }
 
 /// Serves the hub's GraphQL API on a free local port; returns its URL. The per-token rate limit
@@ -210,8 +219,8 @@ struct Run {
     /// Taken in the database afterwards, on the run's slots.
     taken: Option<u32>,
     secs: f64,
-    /// PostgreSQL's processor time during the run.
-    db: Option<Duration>,
+    /// Processor time during the run.
+    cpu: CpuTime,
 }
 
 impl Run {
@@ -219,9 +228,10 @@ impl Run {
         self.requests as f64 / self.secs
     }
 
-    /// PostgreSQL's processor time per request, in microseconds.
-    fn db_per_request(&self) -> Option<f64> {
-        self.db.map(|t| t.as_secs_f64() * 1e6 / self.requests as f64)
+    /// PostgreSQL's and this process's processor time per request, in microseconds.
+    fn cpu_per_request(&self) -> (Option<f64>, Option<f64>) {
+        let per = |t: Option<Duration>| t.map(|t| t.as_secs_f64() * 1e6 / self.requests as f64);
+        (per(self.cpu.db), per(self.cpu.own))
     }
 }
 
@@ -229,15 +239,15 @@ impl Run {
 async fn spread_run(w: &World, gql: &str, token: &str, cases: &[String], day: NaiveDate, label: &str) -> anyhow::Result<Run> {
     let jobs: Vec<_> = cases.iter().enumerate().map(|(i, case)| (case.clone(), w.facilities[i % FACILITIES], day)).collect();
     let before = w.hub.booking_writer_stats();
-    let db_before = w.db_time();
+    let cpu_before = w.cpu_time();
     let out = graphql_run(gql, token, jobs).await.context("spread run")?;
-    let db = db_since(w, db_before);
+    let cpu = w.cpu_since(cpu_before);
     let groups = group_sizes(&w.hub, before);
     let mut taken_sum = 0;
     for f in &w.facilities {
         taken_sum += taken(&w.hub, *f, day).await?;
     }
-    Ok(Run { label: format!("GraphQL `book`, {label}, spread over {FACILITIES} facilities{groups}"), requests: cases.len(), ok: out.ok, conflicts: out.conflicts, taken: Some(taken_sum), secs: out.secs, db })
+    Ok(Run { label: format!("GraphQL `book`, {label}, spread over {FACILITIES} facilities{groups}"), requests: cases.len(), ok: out.ok, conflicts: out.conflicts, taken: Some(taken_sum), secs: out.secs, cpu })
 }
 
 /// Every client on one facility and `day`, which gets `capacity` slots.
@@ -246,18 +256,23 @@ async fn hot_run(w: &World, gql: &str, token: &str, cases: &[String], day: Naive
     w.hub.set_capacity(&Caller::Principal(Principal::Admin), hot, T, day, day, i64::from(capacity)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let jobs: Vec<_> = cases.iter().map(|case| (case.clone(), hot, day)).collect();
     let before = w.hub.booking_writer_stats();
-    let db_before = w.db_time();
+    let cpu_before = w.cpu_time();
     let out = graphql_run(gql, token, jobs).await.context("hot run")?;
-    let db = db_since(w, db_before);
+    let cpu = w.cpu_since(cpu_before);
     let groups = group_sizes(&w.hub, before);
     let taken = taken(&w.hub, hot, day).await?;
-    Ok(Run { label: format!("GraphQL `book`, {label}, one hot slot ({capacity} free){groups}"), requests: cases.len(), ok: out.ok, conflicts: out.conflicts, taken: Some(taken), secs: out.secs, db })
+    Ok(Run { label: format!("GraphQL `book`, {label}, one hot slot ({capacity} free){groups}"), requests: cases.len(), ok: out.ok, conflicts: out.conflicts, taken: Some(taken), secs: out.secs, cpu })
 }
 
 /// Whether a run took more than it may: every success is one slot taken, and a hot slot never
 /// holds more than its capacity.
 fn overbooked(run: &Run, capacity: Option<u32>) -> bool {
     run.taken.is_some_and(|t| t as usize != run.ok || capacity.is_some_and(|c| t > c))
+}
+
+/// Microseconds, or a dash when not measured.
+fn micros(t: Option<f64>) -> String {
+    t.map_or("—".into(), |us| format!("{us:.0} µs"))
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -294,23 +309,24 @@ async fn main() -> anyhow::Result<()> {
     // Rounds of four runs back to back, each run on days of its own: the hub and the bare update
     // spread, then the hub and the bare update on the hot slot. Ratios are taken within a round.
     let mut table: Vec<(Run, f64)> = Vec::new();
-    let (mut spread_ratios, mut hot_ratios, mut spread_db) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut spread_ratios, mut hot_ratios, mut spread_cpu) = (Vec::new(), Vec::new(), Vec::new());
     let mut found_overbooking = false;
     for round in 0..rounds {
         let cases = &w.cases[round * per_round..(round + 1) * per_round];
         eprintln!("round {}: spread…", round + 1);
         let hub = spread_run(&w, &grouped, &token, &cases[..spread_n], day(), "group commit").await?;
         let bare_day = day();
-        let (ok, secs, db) = bare_run(&w, (0..spread_n).map(|i| (w.facilities[i % FACILITIES], bare_day, 1_000)).collect()).await?;
-        let bare = Run { label: "bare conditional UPDATE, spread".into(), requests: spread_n, ok, conflicts: spread_n - ok, taken: None, secs, db };
+        let (ok, secs, cpu) = bare_run(&w, (0..spread_n).map(|i| (w.facilities[i % FACILITIES], bare_day, 1_000)).collect()).await?;
+        let bare = Run { label: "bare conditional UPDATE, spread".into(), requests: spread_n, ok, conflicts: spread_n - ok, taken: None, secs, cpu };
         found_overbooking |= overbooked(&hub, None);
         spread_ratios.push(hub.rate() / bare.rate());
-        spread_db.extend(hub.db_per_request().zip(bare.db_per_request()));
+        let ((hub_db, hub_own), (bare_db, bare_own)) = (hub.cpu_per_request(), bare.cpu_per_request());
+        spread_cpu.push([hub_db, bare_db, hub_own, bare_own]);
         eprintln!("round {}: hot slot…", round + 1);
         let hot = hot_run(&w, &grouped, &token, &cases[spread_n..], day(), hot_capacity, "group commit").await?;
         let bare_day = day();
-        let (ok, secs, db) = bare_run(&w, (0..hot_n).map(|_| (w.facilities[0], bare_day, hot_capacity)).collect()).await?;
-        let bare_hot = Run { label: "bare conditional UPDATE, one hot slot".into(), requests: hot_n, ok, conflicts: hot_n - ok, taken: Some(taken(&w.hub, w.facilities[0], bare_day).await?), secs, db };
+        let (ok, secs, cpu) = bare_run(&w, (0..hot_n).map(|_| (w.facilities[0], bare_day, hot_capacity)).collect()).await?;
+        let bare_hot = Run { label: "bare conditional UPDATE, one hot slot".into(), requests: hot_n, ok, conflicts: hot_n - ok, taken: Some(taken(&w.hub, w.facilities[0], bare_day).await?), secs, cpu };
         found_overbooking |= overbooked(&hot, Some(hot_capacity)) || overbooked(&bare_hot, Some(hot_capacity));
         hot_ratios.push(hot.rate() / bare_hot.rate());
         let (spread_bare, hot_bare) = (bare.rate(), bare_hot.rate());
@@ -329,19 +345,24 @@ async fn main() -> anyhow::Result<()> {
     table.push((alone_hot, hot_bare));
 
     let backend = if sango_store::connect::backend(w.hub.db()) == sango_store::Backend::Postgres { "PostgreSQL" } else { "SQLite" };
-    println!("| run ({backend}, {CLIENTS} clients) | requests | succeeded | CONFLICT | taken in DB | per second | vs bare UPDATE (same round) | PostgreSQL CPU per request |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| run ({backend}, {CLIENTS} clients) | requests | succeeded | CONFLICT | taken in DB | per second | vs bare UPDATE (same round) | CPU per request: PostgreSQL | this process |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (run, against) in &table {
         let taken = run.taken.map_or("—".into(), |t| t.to_string());
-        let db = run.db_per_request().map_or("—".into(), |us| format!("{us:.0} µs"));
-        println!("| {} | {} | {} | {} | {taken} | {:.0} | {:.2}× | {db} |", run.label, run.requests, run.ok, run.conflicts, run.rate(), run.rate() / against);
+        let (db, own) = run.cpu_per_request();
+        println!("| {} | {} | {} | {} | {taken} | {:.0} | {:.2}× | {} | {} |", run.label, run.requests, run.ok, run.conflicts, run.rate(), run.rate() / against, micros(db), micros(own));
     }
     let list = |xs: &[f64]| xs.iter().map(|x| format!("{x:.2}×")).collect::<Vec<_>>().join(", ");
     println!("\ngroup commit against the bare UPDATE, median of {rounds} rounds: spread {:.2}× ({}), hot slot {:.2}× ({})", median(spread_ratios.clone()), list(&spread_ratios), median(hot_ratios.clone()), list(&hot_ratios));
-    if !spread_db.is_empty() {
-        let (hub_db, bare_db): (Vec<f64>, Vec<f64>) = spread_db.into_iter().unzip();
-        println!("PostgreSQL CPU per request spread, median of {rounds} rounds: group commit {:.0} µs, bare UPDATE {:.0} µs", median(hub_db), median(bare_db));
-    }
+    // Medians of [group commit, bare UPDATE] × [PostgreSQL, this process].
+    let column = |i: usize| micros(spread_cpu.iter().map(|c: &[Option<f64>; 4]| c[i]).collect::<Option<Vec<f64>>>().map(median));
+    println!(
+        "CPU per request spread, median of {rounds} rounds: PostgreSQL {} (group commit) and {} (bare UPDATE); this process {} and {}",
+        column(0),
+        column(1),
+        column(2),
+        column(3)
+    );
     println!("overbooking: {}", if found_overbooking { "FOUND" } else { "none (taken = successful bookings ≤ capacity on every slot)" });
     let _ = std::fs::remove_dir_all(&dir);
     if found_overbooking {
