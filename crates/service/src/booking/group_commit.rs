@@ -1,5 +1,5 @@
 //! Group commit of first-come bookings. The booking writers (one on SQLite, two on PostgreSQL,
-//! on a thread of their own) each drain their queue of booking requests (a facility's requests
+//! each on a thread of its own) each drain their queue of booking requests (a facility's requests
 //! always go to the same writer) into one write transaction per group, in which the group is
 //! decided (see [`super::decide`]: each request against its case,
 //! what the case holds and the slots left, under their locks); then the new slot counts, the
@@ -145,10 +145,11 @@ impl BookingQueue {
     /// each other's slots; they meet only at a case booked at both at once and at the audit head,
     /// which each locks in the same order (cases, slots, head), so they never deadlock.
     ///
-    /// The writers run on a thread of their own, so that a group's next step never queues behind
-    /// the requests the server is busy with: the slots and the audit head a group has locked are
-    /// held only as long as the group's own work takes. On PostgreSQL they write through
-    /// connections of their own, opened on that thread, whose answers wake it directly.
+    /// Each writer runs on a thread of its own, so that a group's next step never queues behind
+    /// the requests the server is busy with, nor behind the other writer's group: the slots and
+    /// the audit head a group has locked are held only as long as the group's own work takes. On
+    /// PostgreSQL each writes through connections of its own, opened on its thread, whose answers
+    /// wake it directly.
     pub(crate) fn start(hub: Hub, database_url: &str) -> Self {
         let backend = sango_store::connect::backend(&hub.db);
         let writers = match backend {
@@ -157,24 +158,26 @@ impl BookingQueue {
         };
         let (senders, queues): (Vec<_>, Vec<_>) = (0..writers).map(|_| mpsc::channel::<(Pending, Reply)>(QUEUE_DEPTH)).unzip();
         let stats = Arc::new(WriterCounts::default());
-        let (counts, url) = (stats.clone(), database_url.to_owned());
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
-        let spawned = runtime.map_err(|e| e.to_string()).and_then(|runtime| {
-            std::thread::Builder::new()
-                .name("booking-writer".into())
-                .spawn(move || {
-                    runtime.block_on(async move {
-                        let hub = match backend {
-                            sango_store::Backend::Postgres => with_own_connections(hub, &url, writers).await,
-                            sango_store::Backend::Sqlite => hub,
-                        };
-                        run_writers(hub, queues, counts).await;
+        for (i, queue) in queues.into_iter().enumerate() {
+            let (hub, counts, url) = (hub.clone(), stats.clone(), database_url.to_owned());
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let spawned = runtime.map_err(|e| e.to_string()).and_then(|runtime| {
+                std::thread::Builder::new()
+                    .name(format!("booking-writer-{i}"))
+                    .spawn(move || {
+                        runtime.block_on(async move {
+                            let hub = match backend {
+                                sango_store::Backend::Postgres => with_own_connections(hub, &url, 1).await,
+                                sango_store::Backend::Sqlite => hub,
+                            };
+                            run_writers(hub, vec![queue], counts).await;
+                        })
                     })
-                })
-                .map_err(|e| e.to_string())
-        });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "could not start the booking writer's thread");
+                    .map_err(|e| e.to_string())
+            });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "could not start a booking writer's thread");
+            }
         }
         Self { senders: senders.into(), stats }
     }
