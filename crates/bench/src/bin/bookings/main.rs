@@ -3,8 +3,9 @@
 //! hub committing bookings in groups (as it runs), in rounds that time the hub and the bare loop
 //! back to back so that each ratio compares runs made under the same load; once more with the hub
 //! writing each booking in its own transaction (as it did before). Checks that nothing is
-//! overbooked. On PostgreSQL it also reports the database's processor time per request, which
-//! does not depend on what else the machine was doing.
+//! overbooked. It also reports the processor time per request of this process and, on
+//! PostgreSQL, of the database's processes: figures that depend little on what else the machine
+//! was doing.
 //! Run: `cargo run --release -p sango-bench --bin bookings [SPREAD] [HOT] [ROUNDS]`.
 
 use std::sync::Arc;
