@@ -75,10 +75,14 @@ impl Hub {
         let fingerprint = format!("waitlist:{}", entry.id);
         let txn = sango_store::begin_write(&self.db).await?;
         // The case may have booked other days since the offer was made: its limits are checked
-        // again, under a lock on it. A refused offer keeps its slot until it expires.
+        // again, under a lock on it. A refused offer keeps its slot until it expires; the refusal
+        // names the entry, the only thing the caller gave.
         let locked = self.lock_holdings(&txn, &[entry.case_id]).await?;
         let (case, held) = locked.get(&entry.case_id).ok_or_else(|| ServiceError::internal("the case of a waitlist entry vanished"))?;
-        self.fits(case, held, entry.facility_id, entry.service_type, &dates).await?;
+        self.fits(case, held, entry.facility_id, entry.service_type, &dates).await.map_err(|mut e| {
+            e.field = Some("entry".into());
+            e
+        })?;
         let new = NewBooking {
             reference: &reference('B'),
             case_id: entry.case_id,

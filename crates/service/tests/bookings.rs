@@ -249,6 +249,7 @@ async fn an_offer_past_the_cases_limit_is_refused_and_keeps_its_slot() {
 
     let e = hub.accept_offer(&me, wb.id).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::BadUserInput, "{e:?}");
+    assert_eq!(e.field.as_deref(), Some("entry"), "the argument the caller gave");
     assert!(e.message.contains("7"), "the refusal gives the numbers: {}", e.message);
     let held: usize = hub.bookings_of_case(&me, &b.reference).await.unwrap().iter().map(|b| b.days.len()).sum();
     assert_eq!(held, 7, "nothing was booked past the limit");
