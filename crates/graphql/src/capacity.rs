@@ -171,7 +171,8 @@ pub struct CapacityMutation;
 
 #[Object]
 impl CapacityMutation {
-    /// Publishes a capacity for every date from `from` to `to` (inclusive) for one type.
+    /// Publishes a capacity for every date from `from` to `to` (inclusive) for one type. A capacity
+    /// below what is already booked on any of the dates is refused with CONFLICT, naming those days.
     async fn set_capacity(&self, ctx: &Context<'_>, facility_id: ID, service_type: ServiceType, from: Date, to: Date, capacity: i64) -> async_graphql::Result<Vec<CalendarDay>> {
         let id = facility_id.parse::<i64>().map_err(|_| bad_input("facilityId", "not a facility id"))?;
         Ok(hub(ctx).set_capacity(caller(ctx), id, service_type.into(), from.0, to.0, capacity).await.gql()?.into_iter().map(Into::into).collect())

@@ -9,10 +9,11 @@ use moka::future::Cache;
 use sango_availability::NearbyQuery;
 use sango_domain::{FiscalYear, LgCode, ProgramRules, ServiceType};
 use sango_store::Facility;
-use sango_store::calendar::DayCount;
+use sango_store::booking_group::SlotKey;
+use sango_store::calendar::{DayCount, SlotState};
 
 use crate::auth::Caller;
-use crate::error::{ServiceError, ServiceResult};
+use crate::error::{Problem, ServiceError, ServiceResult};
 use crate::hub::Hub;
 
 /// Programmes in force by municipality and fiscal year; emptied on every programme write.
@@ -102,7 +103,9 @@ impl Hub {
         Ok(from.iter_days().take_while(|d| *d <= to).map(|date| CalendarDay { date, capacity: cal.capacity_on(date), taken: cal.taken_on(date), free: cal.free_on(date) }).collect())
     }
 
-    /// Publishes a capacity for every date from `from` to `to` (inclusive), replacing the daily capacity there.
+    /// Publishes a capacity for every date from `from` to `to` (inclusive), replacing the daily
+    /// capacity there. A capacity below what is already booked on any of the dates is refused
+    /// (CONFLICT, naming those days), and nothing changes.
     pub async fn set_capacity(&self, caller: &Caller, facility: i64, t: ServiceType, from: NaiveDate, to: NaiveDate, capacity: i64) -> ServiceResult<Vec<CalendarDay>> {
         let p = caller.require()?;
         check_range(from, to)?;
@@ -116,12 +119,30 @@ impl Hub {
         }
         let rows: Vec<DayCount> = from.iter_days().take_while(|d| *d <= to).map(|date| DayCount { facility_id: facility, service_type: t, date, count: cap.daily_capacity }).collect();
         let txn = sango_store::begin_write(&self.db).await?;
+        // The lock a group of bookings takes on its slots: a booking decided before this commits
+        // is counted here, and one decided after it sees the new capacity.
+        let keys: Vec<SlotKey> = rows.iter().map(|r| (facility, t, r.date)).collect();
+        let locked = sango_store::booking_group::lock(&txn, &[], &keys).await?;
+        below_taken(cap.daily_capacity, &locked.slots)?;
         sango_store::calendar::set_overrides(&txn, &rows).await?;
         self.audit_write(&txn, caller, "setCapacity", "facility", crate::audit::Touched::new([facility.to_string()], [])).await?;
         txn.commit().await?;
         self.mirror_overrides(&rows);
         self.calendar(facility, t, from, to).await
     }
+}
+
+/// CONFLICT naming the days on which more are already booked than `capacity`: those bookings
+/// must be cancelled or moved before the capacity can go below them.
+fn below_taken(capacity: u32, slots: &[SlotState]) -> ServiceResult<()> {
+    let over: Vec<&SlotState> = slots.iter().filter(|s| s.taken > capacity).collect();
+    if over.is_empty() {
+        return Ok(());
+    }
+    let days: Vec<String> = over.iter().map(|s| format!("{} ({} taken)", s.date, s.taken)).collect();
+    let mut e = ServiceError::conflict("capacity", format!("capacity {capacity} is below what is already booked on {}; cancel or move those bookings first", days.join(", ")));
+    e.problems = over.iter().map(|s| Problem { row: None, column: Some("capacity".into()), message: format!("{}: {} taken", s.date, s.taken) }).collect();
+    Err(e)
 }
 
 fn check_range(from: NaiveDate, to: NaiveDate) -> ServiceResult<()> {

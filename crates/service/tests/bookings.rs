@@ -351,3 +351,57 @@ async fn a_member_of_a_mutual_use_agreement_books_through_its_host_while_the_agr
     assert_eq!(borne, vec![("312011".into(), 0, Yen(0)), ("312037".into(), 2, Yen(72_000))], "two days at the host's 36,000");
     assert!(june.payables.iter().all(|p| p.municipality == code("312011")), "the host pays the facility");
 }
+
+#[tokio::test]
+async fn capacity_cannot_go_below_what_is_booked_and_a_refusal_changes_nothing() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 3).await;
+    for _ in 0..2 {
+        let k = case(&hub, "312011", "2025-05-01", false).await;
+        hub.book(&staff("312011"), request(&k, facility, &[DAY], None)).await.unwrap();
+    }
+    // 06-10 holds two bookings, 06-11 none: lowering both to 1 is refused as a whole.
+    let e = hub.set_capacity(&admin(), facility, T, d(DAY), d("2025-06-11"), 1).await.unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Conflict, Some("capacity")), "{e}");
+    assert!(e.message.contains("2025-06-10 (2 taken)") && !e.message.contains("2025-06-11"), "{e}");
+    assert_eq!(e.problems.len(), 1);
+    let days = hub.calendar(facility, T, d(DAY), d("2025-06-11")).await.unwrap();
+    assert_eq!(days.iter().map(|c| (c.capacity, c.taken)).collect::<Vec<_>>(), [(3, 2), (3, 0)], "nothing changed");
+    // Exactly what is taken is allowed, and leaves the day full.
+    let days = hub.set_capacity(&admin(), facility, T, d(DAY), d("2025-06-11"), 2).await.unwrap();
+    assert_eq!(days.iter().map(|c| (c.capacity, c.free)).collect::<Vec<_>>(), [(2, 0), (2, 2)]);
+    let k = case(&hub, "312011", "2025-05-01", false).await;
+    assert_eq!(hub.book(&staff("312011"), request(&k, facility, &[DAY], None)).await.unwrap_err().code, ErrorCode::Conflict);
+}
+
+#[tokio::test]
+async fn capacity_lowered_while_clients_book_never_ends_below_what_is_taken() {
+    use rand::{Rng, SeedableRng};
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 10).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20251203);
+    for trial in 0..5u64 {
+        let date = d(DAY) + chrono::Days::new(trial);
+        let day = date.to_string();
+        let mut cases = Vec::new();
+        for _ in 0..10 {
+            cases.push(case(&hub, "312011", "2025-05-01", false).await);
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for k in &cases {
+            let (hub, req) = (hub.clone(), request(k, facility, &[&day], None));
+            tasks.spawn(async move { hub.book(&staff("312011"), req).await.is_ok() });
+        }
+        let lowered = rng.random_range(2..=8i64);
+        let changed = hub.set_capacity(&admin(), facility, T, date, date, lowered).await;
+        let won = tasks.join_all().await.into_iter().filter(|ok| *ok).count() as u32;
+        let cal = hub.calendar(facility, T, date, date).await.unwrap()[0];
+        let stored = sango_store::calendar::taken_on(hub.db(), facility, T, &[date]).await.unwrap()[0].1;
+        assert_eq!((cal.taken, stored), (won, won), "trial {trial}: the mirror and the database agree with the answers");
+        assert!(cal.taken <= cal.capacity, "trial {trial}: {} taken of {}", cal.taken, cal.capacity);
+        match changed {
+            Ok(_) => assert_eq!(cal.capacity, lowered as u32, "trial {trial}"),
+            Err(e) => assert!(e.code == ErrorCode::Conflict && cal.capacity == 10, "trial {trial}: {e}"),
+        }
+    }
+}
