@@ -123,7 +123,8 @@ impl Hub {
         // is counted here, and one decided after it sees the new capacity.
         let keys: Vec<SlotKey> = rows.iter().map(|r| (facility, t, r.date)).collect();
         let locked = sango_store::booking_group::lock(&txn, &[], &keys).await?;
-        below_taken(cap.daily_capacity, &locked.slots)?;
+        let after: Vec<SlotState> = locked.slots.iter().map(|s| SlotState { capacity: cap.daily_capacity, ..*s }).collect();
+        booked_beyond("capacity", &after)?;
         sango_store::calendar::set_overrides(&txn, &rows).await?;
         self.audit_write(&txn, caller, "setCapacity", "facility", crate::audit::Touched::new([facility.to_string()], [])).await?;
         txn.commit().await?;
@@ -132,16 +133,18 @@ impl Hub {
     }
 }
 
-/// CONFLICT naming the days on which more are already booked than `capacity`: those bookings
-/// must be cancelled or moved before the capacity can go below them.
-fn below_taken(capacity: u32, slots: &[SlotState]) -> ServiceResult<()> {
-    let over: Vec<&SlotState> = slots.iter().filter(|s| s.taken > capacity).collect();
+/// CONFLICT naming the days on which more are booked than the capacity they would have (each
+/// slot with that capacity), with `field` at fault: those bookings must be cancelled or moved
+/// before the capacity can go below them.
+pub(crate) fn booked_beyond(field: &str, slots: &[SlotState]) -> ServiceResult<()> {
+    let over: Vec<&SlotState> = slots.iter().filter(|s| s.taken > s.capacity).collect();
     if over.is_empty() {
         return Ok(());
     }
-    let days: Vec<String> = over.iter().map(|s| format!("{} ({} taken)", s.date, s.taken)).collect();
-    let mut e = ServiceError::conflict("capacity", format!("capacity {capacity} is below what is already booked on {}; cancel or move those bookings first", days.join(", ")));
-    e.problems = over.iter().map(|s| Problem { row: None, column: Some("capacity".into()), message: format!("{}: {} taken", s.date, s.taken) }).collect();
+    let day = |s: &SlotState| format!("{} {} ({} booked, capacity {})", s.date, s.service_type, s.taken, s.capacity);
+    let days: Vec<String> = over.iter().map(|s| day(s)).collect();
+    let mut e = ServiceError::conflict(field, format!("more are already booked than the new capacity allows on {}; cancel or move those bookings first", days.join(", ")));
+    e.problems = over.iter().map(|s| Problem { row: None, column: Some(field.into()), message: day(s) }).collect();
     Err(e)
 }
 

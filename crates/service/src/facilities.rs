@@ -1,6 +1,7 @@
 //! Registering and changing facilities; their municipality is derived from the location.
 
 use sango_domain::{Closure, FacilityDraft};
+use sango_store::calendar::SlotState;
 use sango_store::facilities::FacilityFilter;
 use sango_store::Facility;
 
@@ -40,6 +41,9 @@ impl Hub {
     }
 
     /// Replaces a facility's data; the caller must be allowed where it was and where it will be.
+    /// A change of its services that would leave a day from today on with more booked than its
+    /// capacity (a daily capacity lowered, a type no longer offered) is refused with CONFLICT,
+    /// naming those days, and nothing changes.
     pub async fn update_facility(&self, caller: &Caller, id: i64, draft: FacilityDraft, active: bool) -> ServiceResult<Facility> {
         let p = caller.require()?;
         draft.validate()?;
@@ -49,7 +53,18 @@ impl Hub {
             return Err(ServiceError::forbidden(format!("{p} may not change facility {id}")));
         }
         let txn = sango_store::begin_write(&self.db).await?;
+        // The days booked from today on, locked as a booking group locks them, and read again
+        // once the new services are in: a day whose capacity the change lowers below what is
+        // booked there refuses the change (a day already over, through a closure, does not).
+        let today = sango_booking::to_jst(self.now()).date();
+        let before = sango_store::calendar::booked_from(&txn, id, today, true).await?;
         sango_store::facilities::update(&txn, id, &draft, municipality, active, &caller.actor(), self.now()).await?;
+        let after = sango_store::calendar::booked_from(&txn, id, today, false).await?;
+        let lowered: Vec<SlotState> = after
+            .into_iter()
+            .filter(|a| !before.iter().any(|b| (b.service_type, b.date) == (a.service_type, a.date) && b.capacity <= a.capacity))
+            .collect();
+        crate::capacity::booked_beyond("services", &lowered)?;
         self.audit_write(&txn, caller, "updateFacility", "facility", crate::audit::Touched::new([id.to_string()], [])).await?;
         txn.commit().await?;
         self.refresh_facility(id).await?;

@@ -363,7 +363,7 @@ async fn capacity_cannot_go_below_what_is_booked_and_a_refusal_changes_nothing()
     // 06-10 holds two bookings, 06-11 none: lowering both to 1 is refused as a whole.
     let e = hub.set_capacity(&admin(), facility, T, d(DAY), d("2025-06-11"), 1).await.unwrap_err();
     assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Conflict, Some("capacity")), "{e}");
-    assert!(e.message.contains("2025-06-10 (2 taken)") && !e.message.contains("2025-06-11"), "{e}");
+    assert!(e.message.contains("2025-06-10 SHORT_STAY (2 booked, capacity 1)") && !e.message.contains("2025-06-11"), "{e}");
     assert_eq!(e.problems.len(), 1);
     let days = hub.calendar(facility, T, d(DAY), d("2025-06-11")).await.unwrap();
     assert_eq!(days.iter().map(|c| (c.capacity, c.taken)).collect::<Vec<_>>(), [(3, 2), (3, 0)], "nothing changed");
@@ -404,4 +404,35 @@ async fn capacity_lowered_while_clients_book_never_ends_below_what_is_taken() {
             Err(e) => assert!(e.code == ErrorCode::Conflict && cal.capacity == 10, "trial {trial}: {e}"),
         }
     }
+}
+
+#[tokio::test]
+async fn a_facility_edit_that_lowers_a_booked_days_capacity_below_its_bookings_is_refused() {
+    let (hub, _clock) = hub_with_clock("2025-06-01 09:00:00").await;
+    let facility = world(&hub, 3).await;
+    for _ in 0..2 {
+        let k = case(&hub, "312011", "2025-05-01", false).await;
+        hub.book(&staff("312011"), request(&k, facility, &[DAY], None)).await.unwrap();
+    }
+    // 06-11 has its own published capacity, which a new daily capacity does not touch.
+    hub.set_capacity(&admin(), facility, T, d("2025-06-11"), d("2025-06-11"), 5).await.unwrap();
+    let k = case(&hub, "312011", "2025-05-01", false).await;
+    hub.book(&staff("312011"), request(&k, facility, &["2025-06-11"], None)).await.unwrap();
+    let f = hub.facility(facility).await.unwrap().unwrap();
+    let with_capacity = |n: i64| {
+        let mut draft = f.draft.clone();
+        draft.services = vec![sango_domain::ServiceCapacity::new(T, n, "c").unwrap()];
+        draft
+    };
+    for draft in [with_capacity(1), sango_domain::FacilityDraft { services: vec![], ..f.draft.clone() }] {
+        let e = hub.update_facility(&admin(), facility, draft, true).await.unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Conflict, Some("services")), "{e}");
+        assert!(e.message.contains("2025-06-10 SHORT_STAY (2 booked, capacity"), "{e}");
+        assert_eq!(hub.facility(facility).await.unwrap().unwrap().draft.services, f.draft.services, "nothing changed");
+    }
+    // Down to what is booked is allowed; the day with its own capacity keeps it.
+    let updated = hub.update_facility(&admin(), facility, with_capacity(2), true).await.unwrap();
+    assert_eq!(updated.draft.services[0].daily_capacity, 2);
+    let days = hub.calendar(facility, T, d(DAY), d("2025-06-11")).await.unwrap();
+    assert_eq!(days.iter().map(|c| (c.capacity, c.taken)).collect::<Vec<_>>(), [(2, 2), (5, 1)]);
 }

@@ -127,6 +127,37 @@ pub struct SlotState {
     pub capacity: u32,
 }
 
+/// The days of a facility from `from` on that hold bookings, each with its taken count and its
+/// capacity as this transaction sees them, in key order. With `lock` their slot rows stay locked
+/// (on PostgreSQL; on SQLite the write transaction excludes every other writer) until the
+/// transaction ends, in the order a booking group locks them.
+pub async fn booked_from(c: &impl ConnectionTrait, facility: i64, from: NaiveDate, lock: bool) -> StoreResult<Vec<SlotState>> {
+    let backend = c.get_database_backend();
+    let mark = placeholder(backend);
+    let capacity = capacity_sql("s.facility_id", "s.service_type", "s.date");
+    let lock = if lock && backend == DbBackend::Postgres { " FOR UPDATE" } else { "" };
+    let sql = format!(
+        "SELECT s.service_type, s.date, CAST(s.taken AS BIGINT) AS taken, CAST({capacity} AS BIGINT) AS capacity FROM slot s \
+         WHERE s.facility_id = {} AND s.date >= {} AND s.taken > 0 ORDER BY s.service_type, s.date{lock}",
+        mark(1),
+        mark(2)
+    );
+    let rows = c.query_all_raw(Statement::from_sql_and_values(backend, sql, [facility.into(), from.into()])).await?;
+    rows.iter()
+        .map(|row| {
+            let t: String = row.try_get("", "service_type")?;
+            let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+            Ok(SlotState {
+                facility_id: facility,
+                service_type: ServiceType::parse(&t).map_err(|e| StoreError::corrupt("slot", facility, e))?,
+                date: row.try_get("", "date")?,
+                taken: count(row.try_get("", "taken")?),
+                capacity: count(row.try_get("", "capacity")?),
+            })
+        })
+        .collect()
+}
+
 /// Gives back one slot on each date (never below zero).
 pub async fn release_one(c: &impl ConnectionTrait, facility: i64, t: ServiceType, dates: &[NaiveDate]) -> StoreResult<()> {
     use sea_orm::sea_query::{Expr, ExprTrait};
