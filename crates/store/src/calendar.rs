@@ -143,19 +143,21 @@ pub async fn booked_from(c: &impl ConnectionTrait, facility: i64, from: NaiveDat
         mark(2)
     );
     let rows = c.query_all_raw(Statement::from_sql_and_values(backend, sql, [facility.into(), from.into()])).await?;
-    rows.iter()
-        .map(|row| {
-            let t: String = row.try_get("", "service_type")?;
-            let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-            Ok(SlotState {
-                facility_id: facility,
-                service_type: ServiceType::parse(&t).map_err(|e| StoreError::corrupt("slot", facility, e))?,
-                date: row.try_get("", "date")?,
-                taken: count(row.try_get("", "taken")?),
-                capacity: count(row.try_get("", "capacity")?),
-            })
-        })
-        .collect()
+    rows.iter().map(|row| slot_state(row, facility, "")).collect()
+}
+
+/// A slot read from a row whose slot columns are named with `prefix`.
+pub(crate) fn slot_state(row: &sea_orm::QueryResult, facility_id: i64, prefix: &str) -> StoreResult<SlotState> {
+    let t: String = row.try_get("", &format!("{prefix}service_type"))?;
+    let service_type = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("slot", facility_id, e.to_string()))?;
+    let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+    Ok(SlotState {
+        facility_id,
+        service_type,
+        date: row.try_get("", &format!("{prefix}date"))?,
+        taken: count(row.try_get("", &format!("{prefix}taken"))?),
+        capacity: count(row.try_get("", &format!("{prefix}capacity"))?),
+    })
 }
 
 /// Gives back one slot on each date (never below zero).

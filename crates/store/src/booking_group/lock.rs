@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::calendar::{self, SlotState};
 use crate::cases::{self, CaseHolding};
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 
 /// A slot's key: facility, type and date.
 pub type SlotKey = (i64, ServiceType, NaiveDate);
@@ -75,7 +75,7 @@ async fn lock_on_postgres(c: &impl ConnectionTrait, references: &[&str], keys: &
     let mut locked = Locked::default();
     for row in c.query_all_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await? {
         match row.try_get::<Option<i64>>("", "slot_facility_id")? {
-            Some(facility_id) => locked.slots.push(slot_state(&row, facility_id, "slot_")?),
+            Some(facility_id) => locked.slots.push(calendar::slot_state(&row, facility_id, "slot_")?),
             None => cases::push_holding(&row, &mut locked.cases)?,
         }
     }
@@ -96,22 +96,8 @@ async fn lock_on_sqlite(c: &impl ConnectionTrait, references: &[&str], keys: &[S
         );
         for row in c.query_all_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await? {
             let facility_id = row.try_get("", "facility_id")?;
-            locked.slots.push(slot_state(&row, facility_id, "")?);
+            locked.slots.push(calendar::slot_state(&row, facility_id, "")?);
         }
     }
     Ok(locked)
-}
-
-/// A slot read from a row whose slot columns are named with `prefix`.
-fn slot_state(row: &sea_orm::QueryResult, facility_id: i64, prefix: &str) -> StoreResult<SlotState> {
-    let t: String = row.try_get("", &format!("{prefix}service_type"))?;
-    let service_type = ServiceType::parse(&t).map_err(|e| StoreError::corrupt("slot", facility_id, e.to_string()))?;
-    let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-    Ok(SlotState {
-        facility_id,
-        service_type,
-        date: row.try_get("", &format!("{prefix}date"))?,
-        taken: count(row.try_get("", &format!("{prefix}taken"))?),
-        capacity: count(row.try_get("", &format!("{prefix}capacity"))?),
-    })
 }
